@@ -1,0 +1,1 @@
+"""nnreel: watch a tiny neural network learn."""

@@ -1,0 +1,148 @@
+"""The checkpoints file: a header, one JSON line per step, and an end record.
+
+Every line is JSON with sorted keys. Floats are written with `repr`, so reading them back
+gives the identical float. The header holds the config that made the run; the end record
+says how many steps ran and whether training diverged, so a truncated file is detected.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from nnreel.errors import CheckpointError
+
+FORMAT = "nnreel-checkpoints/1"
+
+
+@dataclass(frozen=True)
+class Step:
+    """The state at one step: θ, the loss there and ∂loss/∂θ there (θ in `Net.names` order).
+
+    `diverged` names why training stopped at this step, if it did.
+    """
+
+    step: int
+    loss: float
+    params: list[float]
+    grads: list[float]
+    diverged: str | None = None
+
+    @property
+    def finite(self) -> bool:
+        return all(map(math.isfinite, [self.loss, *self.params, *self.grads]))
+
+
+@dataclass(frozen=True)
+class Run:
+    """A whole training run as read back from its checkpoints file."""
+
+    names: list[str]
+    config: dict[str, Any]
+    steps: list[Step]
+    diverged: dict[str, Any] | None
+
+
+def header_line(names: list[str], config: dict[str, Any]) -> str:
+    return json.dumps({"config": config, "format": FORMAT, "names": names}, sort_keys=True) + "\n"
+
+
+def end_line(last: Step) -> str:
+    diverged = {"reason": last.diverged, "step": last.step} if last.diverged else None
+    return (
+        json.dumps({"diverged": diverged, "end": True, "steps": last.step}, sort_keys=True) + "\n"
+    )
+
+
+class RecordEncoder:
+    """Encodes steps as JSON lines quickly: key order is fixed once, floats go through repr."""
+
+    def __init__(self, names: list[str]) -> None:
+        order = sorted(range(len(names)), key=lambda i: names[i])
+        self.order = order
+        self.keys = [json.dumps(names[i]) + ": " for i in order]
+
+    def _mapping(self, values: list[float]) -> str:
+        return ", ".join([k + repr(values[i]) for k, i in zip(self.keys, self.order, strict=True)])
+
+    def encode(self, s: Step) -> str:
+        grads, params = self._mapping(s.grads), self._mapping(s.params)
+        loss = repr(s.loss)
+        return (
+            f'{{"grads": {{{grads}}}, "loss": {loss}, "params": {{{params}}}, "step": {s.step}}}\n'
+        )
+
+
+def encode_run(names: list[str], config: dict[str, Any], steps: Iterable[Step]) -> Iterator[str]:
+    """The file's lines; a diverged step is recorded only if all its values are finite."""
+    yield header_line(names, config)
+    enc = RecordEncoder(names)
+    last = None
+    for last in steps:
+        if last.finite:
+            yield enc.encode(last)
+    if last is None:
+        raise ValueError("a run has at least step 0")
+    yield end_line(last)
+
+
+def _fail(number: int, problem: str) -> CheckpointError:
+    return CheckpointError(f"line {number}: {problem}")
+
+
+def _floats(number: int, record: dict[str, Any], key: str, names: list[str]) -> list[float]:
+    values = record.get(key)
+    if not isinstance(values, dict) or sorted(values) != sorted(names):
+        raise _fail(number, f"'{key}' must map exactly the parameters {names}")
+    out = [values[n] for n in names]
+    if not all(isinstance(v, float | int) and not isinstance(v, bool) for v in out):
+        raise _fail(number, f"'{key}' holds a value that is not a number")
+    if not all(map(math.isfinite, out)):
+        raise _fail(number, f"'{key}' holds a value that is not finite")
+    return [float(v) for v in out]
+
+
+def _json(number: int, line: str) -> dict[str, Any]:
+    try:
+        value = json.loads(line, parse_constant=lambda c: math.nan)
+    except json.JSONDecodeError as e:
+        raise _fail(number, f"not valid JSON ({e.msg})") from None
+    if not isinstance(value, dict):
+        raise _fail(number, "expected a JSON object")
+    return value
+
+
+def decode_run(lines: list[str]) -> Run:
+    """Parse and validate the whole file; CheckpointError says which line is wrong and how."""
+    if not lines:
+        raise CheckpointError("the file is empty")
+    header = _json(1, lines[0])
+    if header.get("format") != FORMAT or not isinstance(header.get("names"), list):
+        raise _fail(1, f"not an nnreel checkpoints header (expected format {FORMAT})")
+    names = header["names"]
+    if not lines[-1].endswith("\n") or not _json(len(lines), lines[-1]).get("end"):
+        raise CheckpointError("truncated: the end record is missing")
+    end = _json(len(lines), lines[-1])
+    steps: list[Step] = []
+    for number, line in enumerate(lines[1:-1], start=2):
+        record = _json(number, line)
+        if record.get("step") != len(steps):
+            raise _fail(number, f"expected step {len(steps)}, found {record.get('step')!r}")
+        loss = record.get("loss")
+        if isinstance(loss, bool) or not isinstance(loss, float | int) or not math.isfinite(loss):
+            raise _fail(number, f"'loss' must be a finite number, found {loss!r}")
+        params, grads = (
+            _floats(number, record, "params", names),
+            _floats(number, record, "grads", names),
+        )
+        steps.append(Step(len(steps), float(loss), params, grads))
+    if not steps:
+        raise CheckpointError("no step records")
+    diverged = end.get("diverged")
+    last_step = diverged["step"] if isinstance(diverged, dict) else steps[-1].step
+    if end.get("steps") != last_step or last_step not in (steps[-1].step, steps[-1].step + 1):
+        raise _fail(len(lines), f"the end record does not match the {len(steps)} step records")
+    return Run(names, header.get("config", {}), steps, diverged)

@@ -1,0 +1,242 @@
+"""The typed, validated configuration that every stage reads from params.yaml."""
+
+from __future__ import annotations
+
+import math
+import types
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+from nnreel.errors import ConfigError
+from nnreel.network import ACTIVATIONS, LOSSES, Architecture, param_names
+
+TARGETS = ("softplus_sine", "fib_valley", "points", "csv")
+OPTIMIZERS = ("gd", "momentum", "adam")
+
+
+@dataclass(frozen=True)
+class Points:
+    x: list[float] = field(default_factory=list)
+    y: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    target: str = "softplus_sine"
+    n_samples: int = 12
+    x_max: float = 2.0
+    noise: float = 0.0
+    noise_seed: int = 0
+    points: Points = field(default_factory=Points)
+    csv: str = "data/example.csv"
+
+
+@dataclass(frozen=True)
+class InitConfig:
+    sigma: float = 3.0
+    values: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    hidden: list[int] = field(default_factory=lambda: [2])
+    activation: str = "softplus"
+    output_bias: bool = False
+    init: InitConfig = field(default_factory=InitConfig)
+
+    @property
+    def arch(self) -> Architecture:
+        return Architecture(tuple(self.hidden), self.activation, self.output_bias)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    optimizer: str = "gd"
+    lr: float = 0.01
+    steps: int = 600
+    loss: str = "ssr"
+    frozen: list[str] = field(default_factory=list)
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    diverge_factor: float = 1000.0
+
+
+@dataclass(frozen=True)
+class RenderConfig:
+    every: int = 1
+    width: int = 1600
+    height: int = 1000
+    workers: int = 0
+    max_frames: int = 5000
+
+
+@dataclass(frozen=True)
+class VideoConfig:
+    fps: int = 30
+    gif: bool = True
+    hold_last_s: float = 1.0
+    gif_width: int = 800
+    gif_frames: int = 60
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    grid_points: int = 400
+
+
+@dataclass(frozen=True)
+class Config:
+    seed: int = 13
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    render: RenderConfig = field(default_factory=RenderConfig)
+    video: VideoConfig = field(default_factory=VideoConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
+
+
+def _typed(key: str, value: object, hint: Any) -> Any:
+    """`value` checked against the type `hint` (dataclasses recursively); ConfigError if not."""
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        if value is None and type(None) in get_args(hint):
+            return None
+        (hint,) = [a for a in get_args(hint) if a is not type(None)]
+        origin = get_origin(hint)
+    if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
+        return _build(hint, value, key)
+    if origin is list:
+        if not isinstance(value, list):
+            raise ConfigError(key, value, "expected a list")
+        (item,) = get_args(hint)
+        return [_typed(f"{key}[{i}]", v, item) for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(key, value, "expected a mapping of name to value")
+        _, item = get_args(hint)
+        return {str(k): _typed(f"{key}.{k}", v, item) for k, v in value.items()}
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(key, value, "expected true or false")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(key, value, "expected an integer")
+        return value
+    if hint is float:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise ConfigError(key, value, "expected a finite number")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(key, value, "expected a string")
+        return value
+    raise TypeError(f"unsupported config type {hint!r} for {key}")
+
+
+def _build(cls: type[Any], raw: object, prefix: str) -> Any:
+    """An instance of dataclass `cls` from a mapping, rejecting unknown keys."""
+    if not isinstance(raw, dict):
+        raise ConfigError(prefix or "params", raw, "expected a mapping")
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    for key in raw:
+        if key not in known:
+            where = f"{prefix}.{key}" if prefix else str(key)
+            raise ConfigError(where, raw[key], f"unknown key; allowed: {', '.join(sorted(known))}")
+    values = {}
+    for f in fields(cls):
+        key = f"{prefix}.{f.name}" if prefix else f.name
+        if f.name in raw:
+            values[f.name] = _typed(key, raw[f.name], hints[f.name])
+        elif f.default is MISSING and f.default_factory is MISSING:
+            raise ConfigError(key, None, "missing")
+    return cls(**values)
+
+
+def _require(ok: bool, key: str, value: object, allowed: str) -> None:
+    if not ok:
+        raise ConfigError(key, value, allowed)
+
+
+def _one_of(key: str, value: str, choices: tuple[str, ...]) -> None:
+    _require(value in choices, key, value, f"expected one of {', '.join(choices)}")
+
+
+def _check_data(d: DataConfig) -> None:
+    _one_of("data.target", d.target, TARGETS)
+    _require(d.n_samples >= 2, "data.n_samples", d.n_samples, "expected an integer >= 2")
+    if d.target == "fib_valley":
+        ok = d.n_samples >= 4 and d.n_samples % 2 == 0
+        _require(ok, "data.n_samples", d.n_samples, "fib_valley needs an even number >= 4")
+    _require(d.x_max > 0, "data.x_max", d.x_max, "expected a number > 0")
+    _require(d.noise >= 0, "data.noise", d.noise, "expected a number >= 0")
+    if d.target == "points":
+        x, y = d.points.x, d.points.y
+        _require(len(x) == len(y), "data.points.y", y, f"expected {len(x)} values, as in x")
+        _require(len(x) >= 2, "data.points.x", x, "expected at least 2 points")
+    if d.target == "csv":
+        _require(bool(d.csv), "data.csv", d.csv, "expected the path of a CSV file")
+
+
+def _check_model(m: ModelConfig) -> None:
+    _require(len(m.hidden) >= 1, "model.hidden", m.hidden, "expected at least one layer width")
+    for i, width in enumerate(m.hidden):
+        _require(1 <= width <= 64, f"model.hidden[{i}]", width, "expected a width from 1 to 64")
+    _one_of("model.activation", m.activation, tuple(ACTIVATIONS))
+    _require(m.init.sigma >= 0, "model.init.sigma", m.init.sigma, "expected a number >= 0")
+    names = param_names(m.arch)
+    for name, value in m.init.values.items():
+        _require(name in names, f"model.init.values.{name}", value, _names_hint(names))
+
+
+def _names_hint(names: list[str]) -> str:
+    shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+    return f"unknown parameter name; this network has {shown}"
+
+
+def _check_train(t: TrainConfig, names: list[str]) -> None:
+    _one_of("train.optimizer", t.optimizer, OPTIMIZERS)
+    _one_of("train.loss", t.loss, LOSSES)
+    _require(t.lr > 0, "train.lr", t.lr, "expected a number > 0")
+    _require(t.steps >= 1, "train.steps", t.steps, "expected an integer >= 1")
+    _require(0 <= t.momentum < 1, "train.momentum", t.momentum, "expected 0 <= momentum < 1")
+    _require(0 <= t.beta1 < 1, "train.beta1", t.beta1, "expected 0 <= beta1 < 1")
+    _require(0 <= t.beta2 < 1, "train.beta2", t.beta2, "expected 0 <= beta2 < 1")
+    _require(t.eps > 0, "train.eps", t.eps, "expected a number > 0")
+    _require(t.diverge_factor > 1, "train.diverge_factor", t.diverge_factor, "expected > 1")
+    for name in t.frozen:
+        _require(name in names, "train.frozen", name, _names_hint(names))
+
+
+def _check_render(r: RenderConfig) -> None:
+    _require(r.every >= 1, "render.every", r.every, "expected an integer >= 1")
+    for key, v in (("width", r.width), ("height", r.height)):
+        _require(200 <= v <= 8000, f"render.{key}", v, "expected pixels from 200 to 8000")
+    _require(r.workers >= 0, "render.workers", r.workers, "expected 0 (all cores) or more")
+    _require(r.max_frames >= 1, "render.max_frames", r.max_frames, "expected an integer >= 1")
+
+
+def _check_video(v: VideoConfig) -> None:
+    _require(1 <= v.fps <= 120, "video.fps", v.fps, "expected frames per second from 1 to 120")
+    _require(0 <= v.hold_last_s <= 60, "video.hold_last_s", v.hold_last_s, "expected 0 to 60")
+    _require(100 <= v.gif_width <= 4000, "video.gif_width", v.gif_width, "expected 100 to 4000")
+    _require(v.gif_frames >= 2, "video.gif_frames", v.gif_frames, "expected an integer >= 2")
+
+
+def parse_config(raw: object) -> Config:
+    """A validated Config from the parsed params.yaml; ConfigError names the first bad key."""
+    cfg: Config = _build(Config, raw, "")
+    _check_data(cfg.data)
+    _check_model(cfg.model)
+    _check_train(cfg.train, param_names(cfg.model.arch))
+    _check_render(cfg.render)
+    _check_video(cfg.video)
+    _require(cfg.report.grid_points >= 2, "report.grid_points", cfg.report.grid_points, ">= 2")
+    return cfg

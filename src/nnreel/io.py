@@ -1,0 +1,111 @@
+"""All file reading and writing of the pipeline's artifacts.
+
+Outputs are written to a temporary file beside their target and renamed into place, so an
+interrupted stage never leaves a file that looks complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from nnreel.checkpoints import Run, decode_run
+from nnreel.config import Config, parse_config
+from nnreel.errors import CheckpointError, ConfigError, DataError, UserError
+
+Samples = tuple[list[float], list[float]]
+
+PARAMS = Path("params.yaml")
+SAMPLES = Path("data/samples.json")
+CHECKPOINTS = Path("data/checkpoints.jsonl")
+FRAMES = Path("data/frames")
+REPORTS = Path("reports")
+
+
+class ArtifactError(UserError):
+    """An input file between stages is missing or damaged; rebuilding it fixes this."""
+
+    def __init__(self, path: Path, problem: str, stage: str) -> None:
+        super().__init__(f"{path}: {problem} (rebuild it with: dvc repro -f {stage})")
+
+
+def read_config(path: Path = PARAMS) -> Config:
+    """The validated config in `path`."""
+    try:
+        raw = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), None, "file not found; run from the project root") from None
+    except YAMLError as e:
+        problem = str(e).splitlines()[0]
+        raise ConfigError(str(path), None, f"not valid YAML: {problem}") from None
+    return parse_config(raw if raw is not None else {})
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path that is renamed to `path` only if the block completes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_lines(path: Path, lines: Iterable[str]) -> None:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as f:
+        f.writelines(lines)
+
+
+def write_json(path: Path, value: Any) -> None:
+    write_lines(path, [json.dumps(value, sort_keys=True, indent=2, allow_nan=False) + "\n"])
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path}: not UTF-8 text (byte {e.start})") from None
+
+
+def write_samples(path: Path, samples: Samples) -> None:
+    xs, ys = samples
+    write_json(path, {"x": xs, "y": ys})
+
+
+def read_samples(path: Path = SAMPLES) -> Samples:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+        xs, ys = [float(v) for v in value["x"]], [float(v) for v in value["y"]]
+    except FileNotFoundError:
+        raise ArtifactError(path, "missing", "generate") from None
+    except (ValueError, KeyError, TypeError):
+        raise ArtifactError(path, "not a samples file with x and y lists", "generate") from None
+    if len(xs) != len(ys) or len(xs) < 2:
+        raise ArtifactError(path, "x and y must be equally long, with 2 or more values", "generate")
+    return xs, ys
+
+
+def read_run(path: Path = CHECKPOINTS) -> Run:
+    """The validated training run in the checkpoints file."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            lines = f.readlines()
+    except FileNotFoundError:
+        raise ArtifactError(path, "missing", "train") from None
+    except UnicodeDecodeError:
+        raise ArtifactError(path, "not UTF-8 text", "train") from None
+    try:
+        return decode_run(lines)
+    except CheckpointError as e:
+        raise ArtifactError(path, str(e), "train") from None

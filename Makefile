@@ -1,0 +1,43 @@
+# `make run` and `make test` set up .venv from requirements.lock when it is missing or stale.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(BIN):$(PATH)
+
+.PHONY: run test lint params bench lock clean
+
+run: $(STAMP)
+	dvc repro
+
+test: $(STAMP) lint
+	pytest
+
+lint: $(STAMP)
+	ruff check .
+	ruff format --check .
+	mypy
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "nnreel needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# Compose params.yaml from conf/ exactly as `dvc exp run` does.
+params: $(STAMP)
+	python -m nnreel.compose
+
+bench: $(STAMP)
+	python benchmarks/bench_train.py
+	python benchmarks/bench_render.py
+
+# Re-pin every dependency after editing pyproject.toml (needs pip-tools).
+lock: $(STAMP)
+	python -m pip install --quiet pip-tools
+	pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,28 @@
+"""Shared fixtures: the reference samples and small runs built with the real code."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+REFERENCE_INIT = {
+    "iw1": -0.25805695865858497,
+    "b1": -2.348949561217586,
+    "ow1": 4.554277398725461,
+    "iw2": -5.343323947499308,
+    "b2": 1.9972768560328862,
+    "ow2": 0.8535303422715148,
+}
+REFERENCE_SSR0 = 5.8334234504800735
+
+
+def reference_samples() -> tuple[list[float], list[float]]:
+    """The notebook's samples, computed here independently of nnreel.data."""
+    xs = [(k + 1) / 6 for k in range(12)]
+    return xs, [math.log(1 + math.exp(2 * math.sin(math.pi * x))) for x in xs]
+
+
+@pytest.fixture
+def samples() -> tuple[list[float], list[float]]:
+    return reference_samples()

@@ -1,0 +1,127 @@
+"""The network's math, checked against finite differences and hand-written formulas."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from nnreel.network import ACTIVATIONS, Architecture, Net, init_params, param_names, softplus
+from tests.conftest import REFERENCE_INIT, REFERENCE_SSR0
+
+
+def sig(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+def test_seed_parity_with_the_reference_notebook() -> None:
+    params = init_params(Architecture(), seed=13, sigma=3.0)
+    assert params == REFERENCE_INIT
+    assert list(params) == ["iw1", "ow1", "b1", "iw2", "ow2", "b2"]
+
+
+def test_ssr_and_gradients_at_step_0_match_the_corrected_chain_rule(samples) -> None:  # type: ignore[no-untyped-def]
+    xs, ys = samples
+    net = Net(Architecture())
+    p = REFERENCE_INIT
+    loss, grad = net.loss_and_grad([p[n] for n in net.names], xs, ys)
+    assert loss == pytest.approx(REFERENCE_SSR0, abs=1e-9)
+    # The reference README's formulas, written out by hand.
+    pred = [sum(p[f"ow{j}"] * softplus(p[f"iw{j}"] * x + p[f"b{j}"]) for j in (1, 2)) for x in xs]
+    r = [-2 * (y - q) for y, q in zip(ys, pred, strict=True)]
+    expected = {}
+    for j in (1, 2):
+        s = [sig(p[f"iw{j}"] * x + p[f"b{j}"]) for x in xs]
+        expected[f"iw{j}"] = sum(ri * p[f"ow{j}"] * si * x for ri, si, x in zip(r, s, xs, strict=True))
+        expected[f"b{j}"] = sum(ri * p[f"ow{j}"] * si for ri, si in zip(r, s, strict=True))
+        expected[f"ow{j}"] = sum(
+            ri * softplus(p[f"iw{j}"] * x + p[f"b{j}"]) for ri, x in zip(r, xs, strict=True)
+        )
+    for name, g in zip(net.names, grad, strict=True):
+        assert g == pytest.approx(expected[name], rel=1e-12, abs=1e-12), name
+
+
+@pytest.mark.parametrize(
+    ("z", "expected"),
+    [(0.0, math.log(2)), (1.0, math.log1p(math.e)), (-30.0, math.exp(-30)), (800.0, 800.0)],
+)
+def test_softplus_known_values_and_no_overflow(z: float, expected: float) -> None:
+    assert softplus(z) == pytest.approx(expected, rel=1e-15)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("z", [-1e308, -1e9, -745.0, 0.0, 745.0, 1e9, 1e308])
+def test_activations_and_derivatives_are_finite_for_extreme_inputs(name: str, z: float) -> None:
+    f, df = ACTIVATIONS[name]
+    assert math.isfinite(df(z))
+    assert math.isfinite(f(z))
+
+
+def test_extreme_but_finite_weights_and_inputs_give_finite_gradients() -> None:
+    for activation in ACTIVATIONS:
+        net = Net(Architecture((2,), activation, True))
+        theta = [1e6, -1e6, 1e6, -1e6, 1e6, -1e6, 1.0]
+        loss, grad = net.loss_and_grad(theta, [-1e3, 0.0, 1e3], [1.0, 2.0, 3.0])
+        assert all(map(math.isfinite, [loss, *grad])), activation
+
+
+def test_parameter_names_of_a_deeper_net() -> None:
+    arch = Architecture((2, 3), "tanh", True)
+    names = param_names(arch)
+    assert names[:4] == ["iw1", "b1", "iw2", "b2"]
+    assert names[4:8] == ["w2_1_1", "w2_1_2", "ow1", "b2_1"]
+    assert names[-1] == "ob"
+    assert len(names) == len(set(names)) == 2 * 2 + 3 * (2 + 1 + 1) + 1
+
+
+def finite_difference(net: Net, theta: list[float], i: int, xs, ys, loss: str) -> float:  # type: ignore[no-untyped-def]
+    h = 1e-6 * max(1.0, abs(theta[i]))
+    up, down = list(theta), list(theta)
+    up[i] += h
+    down[i] -= h
+    return (net.loss_and_grad(up, xs, ys, loss)[0] - net.loss_and_grad(down, xs, ys, loss)[0]) / (2 * h)
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> tuple[Net, list[float], list[float], list[float], str]:
+    depth = draw(st.integers(1, 2))
+    hidden = tuple(draw(st.lists(st.integers(1, 4), min_size=depth, max_size=depth)))
+    arch = Architecture(hidden, draw(st.sampled_from(sorted(ACTIVATIONS))), draw(st.booleans()))
+    net = Net(arch)
+    value = st.floats(-2, 2, allow_nan=False)
+    theta = draw(st.lists(value, min_size=len(net.names), max_size=len(net.names)))
+    n = draw(st.integers(2, 6))
+    xs = draw(st.lists(value, min_size=n, max_size=n))
+    ys = draw(st.lists(value, min_size=n, max_size=n))
+    return net, theta, xs, ys, draw(st.sampled_from(["ssr", "mse"]))
+
+
+def kink_nearby(net: Net, theta: list[float], xs: list[float]) -> bool:
+    """True if a relu pre-activation is so close to 0 that finite differences cross the kink."""
+    W, B, _, _ = net.unpack(theta)
+    Z, _ = net.forward(W, B, xs)
+    return any(abs(z) < 1e-4 for layer in Z for row in layer for z in row)
+
+
+@settings(max_examples=300, deadline=None)
+@given(problems())
+def test_gradients_match_central_finite_differences(problem) -> None:  # type: ignore[no-untyped-def]
+    net, theta, xs, ys, loss = problem
+    assume(net.arch.activation != "relu" or not kink_nearby(net, theta, xs))
+    _, grad = net.loss_and_grad(theta, xs, ys, loss)
+    for i, g in enumerate(grad):
+        fd = finite_difference(net, theta, i, xs, ys, loss)
+        assert abs(g - fd) <= 1e-6 * max(1.0, abs(g), abs(fd)), (net.names[i], g, fd)
+
+
+def test_prediction_is_the_sum_of_neuron_contributions_plus_output_bias() -> None:
+    net = Net(Architecture((3,), "sigmoid", True))
+    theta = [0.5, -1.0, 0.3, 2.0, 0.1, -0.7, 1.5, 0.2, -0.4, 0.25]
+    p = dict(zip(net.names, theta, strict=True))
+    preds, contributions = net.predict(theta, [0.0, 1.0])
+    for i, x in enumerate([0.0, 1.0]):
+        parts = [p[f"ow{j}"] * sig(p[f"iw{j}"] * x + p[f"b{j}"]) for j in (1, 2, 3)]
+        assert [c[i] for c in contributions] == pytest.approx(parts, rel=1e-14)
+        assert preds[i] == pytest.approx(sum(parts) + p["ob"], rel=1e-14)

@@ -1,0 +1,171 @@
+"""The DVC pipeline end to end, through the real `dvc` in a temporary copy of the repo."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from nnreel.compose import compose
+
+ROOT = Path(__file__).resolve().parents[1]
+yaml = YAML(typ="safe", pure=True)
+
+# A small film: few steps, small frames. Written into conf/ so that `dvc exp run` keeps it.
+SMALL = {
+    "train/default.yaml": {"steps": 12},
+    "render/default.yaml": {"width": 320, "height": 200, "workers": 2},
+    "video/default.yaml": {"gif_frames": 4, "gif_width": 160, "hold_last_s": 0.5},
+}
+
+
+def test_params_yaml_is_the_composition_of_conf(tmp_path: Path) -> None:
+    compose(tmp_path / "params.yaml", ROOT / "conf")
+    assert (tmp_path / "params.yaml").read_text() == (ROOT / "params.yaml").read_text()
+
+
+def imported_modules(stage_module: str) -> set[str]:
+    """Files of the package that running `stage_module` imports."""
+    code = (
+        f"import sys, {stage_module}; "
+        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('nnreel')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return {Path(p).resolve().relative_to(ROOT).as_posix() for p in out.stdout.split()}
+
+
+def stages() -> dict[str, dict[str, object]]:
+    return dict(yaml.load((ROOT / "dvc.yaml").read_text())["stages"])
+
+
+@pytest.mark.parametrize("name", sorted(stages()))
+def test_each_stage_depends_on_exactly_the_modules_it_imports(name: str) -> None:
+    stage = stages()[name]
+    module = str(stage["cmd"]).split()[-1]
+    deps = {str(d) for d in stage["deps"] if str(d).startswith("src/")}  # type: ignore[attr-defined]
+    assert deps == imported_modules(module)
+
+
+def run(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env["PYTHONPATH"] = str(cwd / "src")
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    if check and result.returncode:
+        raise AssertionError(f"{args} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def make_repo(tmp: Path) -> Path:
+    """A git + DVC copy of the committed project, shrunk to a small film."""
+    repo = tmp / "repo"
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True)
+    for name in files.stdout.split():
+        if (ROOT / name).is_file() and not name.startswith(("tests/", "docs/")):
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, repo / name)
+    for name, changes in SMALL.items():
+        path = repo / "conf" / name
+        yaml.dump({**yaml.load(path.read_text()), **changes}, path)
+    compose(repo / "params.yaml", repo / "conf")
+    (repo / "dvc.lock").unlink(missing_ok=True)
+    run(repo, "git", "init", "-q", "-b", "main")
+    run(repo, "git", "config", "user.email", "ci@nnreel.invalid")
+    run(repo, "git", "config", "user.name", "nnreel tests")
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-qm", "small film")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small film reproduced once, committed; tests run experiments on top of it."""
+    repo = make_repo(tmp_path_factory.mktemp("pipeline"))
+    run(repo, "dvc", "repro")
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-qm", "reproduced")
+    return repo
+
+
+def ran_stages(output: str) -> set[str]:
+    return {line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")}
+
+
+OUTPUTS = ["data/samples.json", "data/checkpoints.jsonl", "data/frames/frame_000000.png"]
+
+
+@pytest.mark.slow
+def test_repro_from_nothing_makes_every_output_and_a_second_repro_runs_nothing(repo: Path) -> None:
+    for out in OUTPUTS:
+        assert (repo / out).is_file(), out
+    assert len(list((repo / "data/frames").glob("frame_*.png"))) == 13
+    again = run(repo, "dvc", "repro")
+    assert ran_stages(again.stdout) == set()
+    assert run(repo, "dvc", "status").stdout.strip() == "Data and pipelines are up to date."
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("override", "skipped"),
+    [
+        ("render.width=400", {"generate", "train"}),
+        ("video.fps=12", {"generate", "train", "render"}),
+        ("train.lr=0.02", {"generate"}),
+    ],
+)
+def test_an_experiment_reruns_only_the_stages_whose_params_changed(
+    repo: Path, override: str, skipped: set[str]
+) -> None:
+    result = run(repo, "dvc", "exp", "run", "-S", override)
+    ran = ran_stages(result.stdout)
+    assert not ran & skipped, result.stdout
+    for name in skipped:
+        assert f"Stage '{name}' didn't change, skipping" in result.stdout
+    run(repo, "git", "checkout", "-q", "--", ".")
+    run(repo, "dvc", "checkout", "-q")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("train.lr=oops", "train.lr"),
+        ("train.lr=-1", "train.lr"),
+        ("train.steps=0", "train.steps"),
+        ("model.activation=swish", "model.activation"),
+        ("data.n_samples=1", "data.n_samples"),
+        ("+train.speed=3", "train.speed"),
+        ("train.frozen=[iw9]", "train.frozen"),
+    ],
+)
+def test_a_bad_value_fails_with_one_line_and_leaves_outputs_untouched(
+    repo: Path, override: str, key: str
+) -> None:
+    before = {out: (repo / out).read_bytes() for out in OUTPUTS}
+    result = run(repo, "dvc", "exp", "run", "-S", override, check=False)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("nnreel validate")]
+    assert len(errors) == 1 and f": error: {key} = " in errors[0], result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert {out: (repo / out).read_bytes() for out in OUTPUTS} == before
+    run(repo, "git", "checkout", "-q", "--", ".")
+    run(repo, "dvc", "checkout", "-q")
+
+
+@pytest.mark.slow
+def test_a_queued_sweep_runs_two_experiments_in_parallel(repo: Path) -> None:
+    run(repo, "dvc", "exp", "run", "--queue", "-S", "train.lr=0.01,0.02")
+    run(repo, "dvc", "exp", "run", "--run-all", "-j", "2")
+    shown = json.loads(run(repo, "dvc", "exp", "show", "--json").stdout)
+    lrs = set()
+    for commit in shown:
+        for exp in commit.get("experiments") or []:
+            for rev in exp["revs"]:
+                data = rev["data"]
+                lrs.add(data["params"]["params.yaml"]["data"]["train"]["lr"])
+    assert {0.01, 0.02} <= lrs

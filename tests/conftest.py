@@ -16,13 +16,15 @@ REFERENCE_INIT = {
 }
 REFERENCE_SSR0 = 5.8334234504800735
 
+Samples = tuple[list[float], list[float]]
 
-def reference_samples() -> tuple[list[float], list[float]]:
+
+def reference_samples() -> Samples:
     """The notebook's samples, computed here independently of nnreel.data."""
     xs = [(k + 1) / 6 for k in range(12)]
     return xs, [math.log(1 + math.exp(2 * math.sin(math.pi * x))) for x in xs]
 
 
 @pytest.fixture
-def samples() -> tuple[list[float], list[float]]:
+def samples() -> Samples:
     return reference_samples()

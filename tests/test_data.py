@@ -7,9 +7,10 @@ import pytest
 from nnreel.config import DataConfig, Points
 from nnreel.data import add_noise, fib_valley, make_samples, parse_csv
 from nnreel.errors import DataError
+from tests.conftest import Samples
 
 
-def test_default_samples_are_the_reference_samples(samples) -> None:  # type: ignore[no-untyped-def]
+def test_default_samples_are_the_reference_samples(samples: Samples) -> None:
     xs, ys = make_samples(DataConfig())
     assert xs == pytest.approx(samples[0], rel=1e-15)
     assert ys == pytest.approx(samples[1], rel=1e-14)

@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nnreel.network import ACTIVATIONS, Architecture, Net, init_params, param_names, softplus
-from tests.conftest import REFERENCE_INIT, REFERENCE_SSR0
+from tests.conftest import REFERENCE_INIT, REFERENCE_SSR0, Samples
 
 
 def sig(z: float) -> float:
@@ -22,7 +22,7 @@ def test_seed_parity_with_the_reference_notebook() -> None:
     assert list(params) == ["iw1", "ow1", "b1", "iw2", "ow2", "b2"]
 
 
-def test_ssr_and_gradients_at_step_0_match_the_corrected_chain_rule(samples) -> None:  # type: ignore[no-untyped-def]
+def test_ssr_and_gradients_at_step_0_match_the_corrected_chain_rule(samples: Samples) -> None:
     xs, ys = samples
     net = Net(Architecture())
     p = REFERENCE_INIT
@@ -34,7 +34,9 @@ def test_ssr_and_gradients_at_step_0_match_the_corrected_chain_rule(samples) -> 
     expected = {}
     for j in (1, 2):
         s = [sig(p[f"iw{j}"] * x + p[f"b{j}"]) for x in xs]
-        expected[f"iw{j}"] = sum(ri * p[f"ow{j}"] * si * x for ri, si, x in zip(r, s, xs, strict=True))
+        expected[f"iw{j}"] = sum(
+            ri * p[f"ow{j}"] * si * x for ri, si, x in zip(r, s, xs, strict=True)
+        )
         expected[f"b{j}"] = sum(ri * p[f"ow{j}"] * si for ri, si in zip(r, s, strict=True))
         expected[f"ow{j}"] = sum(
             ri * softplus(p[f"iw{j}"] * x + p[f"b{j}"]) for ri, x in zip(r, xs, strict=True)
@@ -76,12 +78,16 @@ def test_parameter_names_of_a_deeper_net() -> None:
     assert len(names) == len(set(names)) == 2 * 2 + 3 * (2 + 1 + 1) + 1
 
 
-def finite_difference(net: Net, theta: list[float], i: int, xs, ys, loss: str) -> float:  # type: ignore[no-untyped-def]
+def finite_difference(
+    net: Net, theta: list[float], i: int, xs: list[float], ys: list[float], loss: str
+) -> float:
     h = 1e-6 * max(1.0, abs(theta[i]))
     up, down = list(theta), list(theta)
     up[i] += h
     down[i] -= h
-    return (net.loss_and_grad(up, xs, ys, loss)[0] - net.loss_and_grad(down, xs, ys, loss)[0]) / (2 * h)
+    return (net.loss_and_grad(up, xs, ys, loss)[0] - net.loss_and_grad(down, xs, ys, loss)[0]) / (
+        2 * h
+    )
 
 
 @st.composite
@@ -107,7 +113,9 @@ def kink_nearby(net: Net, theta: list[float], xs: list[float]) -> bool:
 
 @settings(max_examples=300, deadline=None)
 @given(problems())
-def test_gradients_match_central_finite_differences(problem) -> None:  # type: ignore[no-untyped-def]
+def test_gradients_match_central_finite_differences(
+    problem: tuple[Net, list[float], list[float], list[float], str],
+) -> None:
     net, theta, xs, ys, loss = problem
     assume(net.arch.activation != "relu" or not kink_nearby(net, theta, xs))
     _, grad = net.loss_and_grad(theta, xs, ys, loss)

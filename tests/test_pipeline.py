@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 yaml = YAML(typ="safe", pure=True)
 
 # A small film: few steps, small frames. Written into conf/ so that `dvc exp run` keeps it.
-SMALL = {
+SMALL: dict[str, dict[str, object]] = {
     "train/default.yaml": {"steps": 12},
     "render/default.yaml": {"width": 320, "height": 200, "workers": 2},
     "video/default.yaml": {"gif_frames": 4, "gif_width": 160, "hold_last_s": 0.5},
@@ -64,14 +64,16 @@ def run(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProces
 def make_repo(tmp: Path) -> Path:
     """A git + DVC copy of the committed project, shrunk to a small film."""
     repo = tmp / "repo"
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True)
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
+    )
     for name in files.stdout.split():
         if (ROOT / name).is_file() and not name.startswith(("tests/", "docs/")):
             (repo / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, repo / name)
     for name, changes in SMALL.items():
         path = repo / "conf" / name
-        yaml.dump({**yaml.load(path.read_text()), **changes}, path)
+        yaml.dump(dict(yaml.load(path.read_text())) | changes, path)
     compose(repo / "params.yaml", repo / "conf")
     (repo / "dvc.lock").unlink(missing_ok=True)
     run(repo, "git", "init", "-q", "-b", "main")

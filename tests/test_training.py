@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -14,22 +15,24 @@ from nnreel.config import TrainConfig
 from nnreel.errors import CheckpointError
 from nnreel.network import Architecture, Net, init_params
 from nnreel.training import train
-from tests.conftest import REFERENCE_INIT, REFERENCE_SSR0
+from tests.conftest import REFERENCE_INIT, REFERENCE_SSR0, Samples
 
 DEFAULT = TrainConfig()
 
 
-def run(cfg: TrainConfig, samples, arch: Architecture = Architecture(), init=None) -> list[Step]:  # type: ignore[no-untyped-def]
-    net = Net(arch)
-    p = init or init_params(arch, 13, 3.0)
-    return list(train(net, [p[n] for n in net.names], *samples, cfg))
+def run(cfg: TrainConfig, samples: Samples, arch: Architecture | None = None) -> list[Step]:
+    """All steps of a run from the reference initial draw."""
+    net = Net(arch or Architecture())
+    p = init_params(net.arch, 13, 3.0)
+    xs, ys = samples
+    return list(train(net, [p[n] for n in net.names], xs, ys, cfg))
 
 
 def lines_of(steps: list[Step], names: list[str]) -> list[str]:
     return list(encode_run(names, {"seed": 13}, steps))
 
 
-def test_default_run_starts_at_the_reference_ssr_and_learns(samples) -> None:  # type: ignore[no-untyped-def]
+def test_default_run_starts_at_the_reference_ssr_and_learns(samples: Samples) -> None:
     steps = run(DEFAULT, samples)
     assert [s.step for s in steps] == list(range(601))
     assert steps[0].loss == pytest.approx(REFERENCE_SSR0, abs=1e-9)
@@ -37,12 +40,12 @@ def test_default_run_starts_at_the_reference_ssr_and_learns(samples) -> None:  #
     assert all(s.diverged is None for s in steps)
 
 
-def test_gradient_descent_step_is_theta_minus_lr_times_gradient(samples) -> None:  # type: ignore[no-untyped-def]
+def test_gradient_descent_step_is_theta_minus_lr_times_gradient(samples: Samples) -> None:
     s0, s1 = run(replace(DEFAULT, steps=1), samples)
     assert s1.params == [t - 0.01 * g for t, g in zip(s0.params, s0.grads, strict=True)]
 
 
-def test_momentum_and_adam_follow_their_update_rules(samples) -> None:  # type: ignore[no-untyped-def]
+def test_momentum_and_adam_follow_their_update_rules(samples: Samples) -> None:
     mom = run(replace(DEFAULT, optimizer="momentum", lr=0.1, momentum=0.5, steps=2), samples)
     v1 = mom[0].grads
     v2 = [0.5 * a + b for a, b in zip(v1, mom[1].grads, strict=True)]
@@ -51,11 +54,13 @@ def test_momentum_and_adam_follow_their_update_rules(samples) -> None:  # type: 
     )
     adam = run(replace(DEFAULT, optimizer="adam", lr=0.1, steps=1), samples)
     # After one Adam step, m̂ = g and v̂ = g², so every parameter moves by lr·g/(|g| + eps).
-    expected = [t - 0.1 * g / (abs(g) + 1e-8) for t, g in zip(adam[0].params, adam[0].grads, strict=True)]
+    expected = [
+        t - 0.1 * g / (abs(g) + 1e-8) for t, g in zip(adam[0].params, adam[0].grads, strict=True)
+    ]
     assert adam[1].params == pytest.approx(expected, rel=1e-12)
 
 
-def test_frozen_parameters_keep_their_value_in_every_record(samples) -> None:  # type: ignore[no-untyped-def]
+def test_frozen_parameters_keep_their_value_in_every_record(samples: Samples) -> None:
     names = Net(Architecture()).names
     steps = run(replace(DEFAULT, frozen=["iw1", "ow2"], steps=50), samples)
     for i, name in enumerate(names):
@@ -63,13 +68,13 @@ def test_frozen_parameters_keep_their_value_in_every_record(samples) -> None:  #
         assert (len(values) == 1) == (name in ("iw1", "ow2")), name
 
 
-def test_explicit_initial_values_override_the_draw(samples) -> None:  # type: ignore[no-untyped-def]
+def test_explicit_initial_values_override_the_draw(samples: Samples) -> None:
     arch = Architecture((2,), "softplus", True)
     p = init_params(arch, 13, 3.0, {"ob": 0.0, "iw2": 1.5})
     assert p["ob"] == 0.0 and p["iw2"] == 1.5 and p["iw1"] == REFERENCE_INIT["iw1"]
 
 
-def test_checkpoint_round_trip_is_float_exact(samples) -> None:  # type: ignore[no-untyped-def]
+def test_checkpoint_round_trip_is_float_exact(samples: Samples) -> None:
     steps = run(replace(DEFAULT, steps=40), samples)
     names = Net(Architecture()).names
     back = decode_run(lines_of(steps, names))
@@ -84,7 +89,9 @@ def test_any_finite_float_round_trips_exactly(values: list[float]) -> None:
     step = Step(0, abs(values[0]), values, values[::-1])
     back = decode_run(lines_of([step], ["a", "b"])).steps[0]
     assert (back.loss, back.params, back.grads) == (step.loss, step.params, step.grads)
-    assert all(math.copysign(1, a) == math.copysign(1, b) for a, b in zip(back.params, values, strict=True))
+    assert all(
+        math.copysign(1, a) == math.copysign(1, b) for a, b in zip(back.params, values, strict=True)
+    )
 
 
 @pytest.mark.parametrize(
@@ -99,18 +106,20 @@ def test_any_finite_float_round_trips_exactly(values: list[float]) -> None:
         (lambda ls: [], "empty"),
     ],
 )
-def test_damaged_checkpoints_are_detected(samples, damage, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_damaged_checkpoints_are_detected(
+    samples: Samples, damage: Callable[[list[str]], list[str]], message: str
+) -> None:
     lines = lines_of(run(replace(DEFAULT, steps=5), samples), Net(Architecture()).names)
     with pytest.raises(CheckpointError, match=message):
         decode_run(damage(lines))
 
 
-def test_two_runs_give_identical_checkpoint_text(samples) -> None:  # type: ignore[no-untyped-def]
+def test_two_runs_give_identical_checkpoint_text(samples: Samples) -> None:
     names = Net(Architecture()).names
     assert lines_of(run(DEFAULT, samples), names) == lines_of(run(DEFAULT, samples), names)
 
 
-def test_a_dead_network_is_a_finite_divergence_at_the_exploding_step(samples) -> None:  # type: ignore[no-untyped-def]
+def test_a_dead_network_is_a_finite_divergence_at_the_exploding_step(samples: Samples) -> None:
     steps = run(replace(DEFAULT, lr=10.0), samples)
     assert steps[-1].step == 1 and steps[-1].diverged and "exceeds" in steps[-1].diverged
     assert steps[-1].loss == pytest.approx(1.9e7, rel=0.05)
@@ -119,7 +128,7 @@ def test_a_dead_network_is_a_finite_divergence_at_the_exploding_step(samples) ->
     assert len(back.steps) == 2
 
 
-def test_overflow_stops_training_and_writes_only_finite_records(samples) -> None:  # type: ignore[no-untyped-def]
+def test_overflow_stops_training_and_writes_only_finite_records(samples: Samples) -> None:
     arch = Architecture((2,), "identity", False)
     steps = run(replace(DEFAULT, lr=1.0, diverge_factor=1e300), samples, arch)
     last = steps[-1]
@@ -127,4 +136,7 @@ def test_overflow_stops_training_and_writes_only_finite_records(samples) -> None
     back = decode_run(lines_of(steps, Net(arch).names))
     assert [s.step for s in back.steps] == list(range(last.step))
     assert back.diverged == {"step": last.step, "reason": last.diverged}
-    assert all(line.count("NaN") == 0 and "Infinity" not in line for line in lines_of(steps, Net(arch).names))
+    assert all(
+        line.count("NaN") == 0 and "Infinity" not in line
+        for line in lines_of(steps, Net(arch).names)
+    )

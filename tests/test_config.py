@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from nnreel.config import Config, parse_config
 from nnreel.errors import ConfigError
@@ -54,3 +58,60 @@ def test_integers_are_accepted_where_numbers_are_expected() -> None:
     cfg = parse_config({"train": {"lr": 1}, "model": {"init": {"values": {"iw1": 0}}}})
     assert cfg.train.lr == 1.0 and isinstance(cfg.train.lr, float)
     assert cfg.model.init.values == {"iw1": 0.0}
+
+
+def key_paths(tree: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every key path of a nested mapping, inner mappings included."""
+    paths = []
+    for key, value in tree.items():
+        paths.append((*prefix, key))
+        if isinstance(value, dict):
+            paths += key_paths(value, (*prefix, key))
+    return paths
+
+
+def node_at(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
+    for key in path:
+        tree = tree[key]
+    return tree
+
+
+DEFAULTS = dataclasses.asdict(Config())
+SECTIONS = [(), *(p for p in key_paths(DEFAULTS) if isinstance(node_at(DEFAULTS, p), dict))]
+ANY_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(key_paths(DEFAULTS)), ANY_VALUE)
+def test_any_value_at_any_key_is_accepted_or_rejected_in_one_line_naming_it(
+    path: tuple[str, ...], value: object
+) -> None:
+    raw = copy.deepcopy(DEFAULTS)
+    node_at(raw, path[:-1])[path[-1]] = value
+    try:
+        parse_config(raw)
+    except ConfigError as e:
+        assert "\n" not in str(e)
+        assert str(e).startswith(".".join(path)), (path, str(e))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(SECTIONS), st.text(min_size=1, max_size=8), ANY_VALUE)
+def test_an_unknown_key_at_any_level_is_rejected_by_name(
+    section: tuple[str, ...], key: str, value: object
+) -> None:
+    raw = copy.deepcopy(DEFAULTS)
+    node = node_at(raw, section)
+    assume(key not in node)
+    node[key] = value
+    with pytest.raises(ConfigError) as info:
+        parse_config(raw)
+    assert str(info.value).startswith(".".join((*section, key)) + " = ")
+    if section[-1:] != ("values",):  # a value there may first fail its own type check
+        assert "unknown key" in str(info.value)

@@ -18,7 +18,7 @@ from ruamel.yaml.error import YAMLError
 
 from nnreel.checkpoints import Run, decode_run
 from nnreel.config import Config, parse_config
-from nnreel.errors import CheckpointError, ConfigError, DataError, UserError
+from nnreel.errors import CheckpointError, DataError, UserError
 
 Samples = tuple[list[float], list[float]]
 
@@ -41,10 +41,11 @@ def read_config(path: Path = PARAMS) -> Config:
     try:
         raw = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(str(path), None, "file not found; run from the project root") from None
+        raise UserError(f"{path}: file not found; run from the project root") from None
     except YAMLError as e:
-        problem = str(e).splitlines()[0]
-        raise ConfigError(str(path), None, f"not valid YAML: {problem}") from None
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise UserError(f"{path}: not valid YAML{where}: {getattr(e, 'problem', e)}") from None
     return parse_config(raw if raw is not None else {})
 
 

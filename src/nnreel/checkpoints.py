@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -58,22 +59,16 @@ def end_line(last: Step) -> str:
 
 
 class RecordEncoder:
-    """Encodes steps as JSON lines quickly: key order is fixed once, floats go through repr."""
+    """Encodes steps as JSON lines quickly: one template with the keys in sorted order."""
 
     def __init__(self, names: list[str]) -> None:
         order = sorted(range(len(names)), key=lambda i: names[i])
-        self.order = order
-        self.keys = [json.dumps(names[i]) + ": " for i in order]
-
-    def _mapping(self, values: list[float]) -> str:
-        return ", ".join([k + repr(values[i]) for k, i in zip(self.keys, self.order, strict=True)])
+        mapping = "{" + ", ".join(f"{json.dumps(names[i])}: %r" for i in order) + "}"
+        self.template = f'{{"grads": {mapping}, "loss": %r, "params": {mapping}, "step": %d}}\n'
+        self.pick = operator.itemgetter(*order) if len(order) > 1 else lambda v: (v[order[0]],)
 
     def encode(self, s: Step) -> str:
-        grads, params = self._mapping(s.grads), self._mapping(s.params)
-        loss = repr(s.loss)
-        return (
-            f'{{"grads": {{{grads}}}, "loss": {loss}, "params": {{{params}}}, "step": {s.step}}}\n'
-        )
+        return self.template % (*self.pick(s.grads), s.loss, *self.pick(s.params), s.step)
 
 
 def encode_run(names: list[str], config: dict[str, Any], steps: Iterable[Step]) -> Iterator[str]:
@@ -82,7 +77,7 @@ def encode_run(names: list[str], config: dict[str, Any], steps: Iterable[Step]) 
     enc = RecordEncoder(names)
     last = None
     for last in steps:
-        if last.finite:
+        if last.diverged is None or last.finite:
             yield enc.encode(last)
     if last is None:
         raise ValueError("a run has at least step 0")

@@ -23,7 +23,6 @@ from operator import mul
 Params = dict[str, float]
 
 
-# Each activation f(z) sits next to its derivative f'(z).
 def softplus(z: float) -> float:
     """log(1 + e^z), without overflow for any finite z."""
     return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
@@ -31,44 +30,46 @@ def softplus(z: float) -> float:
 
 def sigmoid(z: float) -> float:
     """1 / (1 + e^-z), without overflow for any finite z."""
+    e = math.exp(-abs(z))
+    return 1.0 / (1.0 + e) if z >= 0.0 else e / (1.0 + e)
+
+
+# Each activation returns f(z) and its derivative f'(z) together, sharing the work.
+def softplus_d(z: float) -> tuple[float, float]:
+    """softplus(z) and softplus'(z) = sigmoid(z), from one exp(-|z|)."""
+    e = math.exp(-abs(z))
     if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
+        return z + math.log1p(e), 1.0 / (1.0 + e)
+    return math.log1p(e), e / (1.0 + e)
 
 
-def d_sigmoid(z: float) -> float:
+def sigmoid_d(z: float) -> tuple[float, float]:
     s = sigmoid(z)
-    return s * (1.0 - s)
+    return s, s * (1.0 - s)
 
 
-def relu(z: float) -> float:
-    return z if z > 0.0 else 0.0
+def relu_d(z: float) -> tuple[float, float]:
+    return (z, 1.0) if z > 0.0 else (0.0, 0.0)
 
 
-def d_relu(z: float) -> float:
-    return 1.0 if z > 0.0 else 0.0
-
-
-def d_tanh(z: float) -> float:
+def tanh_d(z: float) -> tuple[float, float]:
     t = math.tanh(z)
-    return 1.0 - t * t
+    return t, 1.0 - t * t
 
 
-def identity(z: float) -> float:
-    return z
+def identity_d(z: float) -> tuple[float, float]:
+    return z, 1.0
 
 
-def d_identity(z: float) -> float:
-    return 1.0
-
-
-ACTIVATIONS: dict[str, tuple[Callable[[float], float], Callable[[float], float]]] = {
-    "softplus": (softplus, sigmoid),
-    "relu": (relu, d_relu),
-    "sigmoid": (sigmoid, d_sigmoid),
-    "tanh": (math.tanh, d_tanh),
-    "identity": (identity, d_identity),
+Activation = Callable[[float], tuple[float, float]]
+Weights = list[list[list[float]]]
+Layers = list[list[Sequence[float]]]  # [layer][neuron] -> values over the samples
+ACTIVATIONS: dict[str, Activation] = {
+    "softplus": softplus_d,
+    "relu": relu_d,
+    "sigmoid": sigmoid_d,
+    "tanh": tanh_d,
+    "identity": identity_d,
 }
 
 LOSSES = ("ssr", "mse")
@@ -136,7 +137,7 @@ class Net:
         self.arch = arch
         self.names = param_names(arch)
         at = {name: i for i, name in enumerate(self.names)}
-        self.f, self.df = ACTIVATIONS[arch.activation]
+        self.f = ACTIVATIONS[arch.activation]
         self.w_at: list[list[list[int]]] = []  # w_at[l][j][k]: index of layer l's W[j][k] in θ
         self.b_at: list[list[int]] = []
         fan_in = 1
@@ -151,7 +152,7 @@ class Net:
 
     def unpack(
         self, theta: Sequence[float]
-    ) -> tuple[list[list[list[float]]], list[list[float]], list[float], float]:
+    ) -> tuple[Weights, list[list[float]], list[float], float]:
         """θ as W[l][j][k], B[l][j], OW[j] and the output bias."""
         W = [[[theta[i] for i in row] for row in layer] for layer in self.w_at]
         B = [[theta[i] for i in layer] for layer in self.b_at]
@@ -159,22 +160,30 @@ class Net:
         return W, B, OW, 0.0 if self.ob_at is None else theta[self.ob_at]
 
     def forward(
-        self, W: list[list[list[float]]], B: list[list[float]], xs: Sequence[float]
-    ) -> tuple[list[list[list[float]]], list[list[list[float]]]]:
-        """Pre-activations Z[l][j] and activations A[l][j] over all samples; A[0] is the input."""
-        f = self.f
-        Z: list[list[list[float]]] = []
-        A = [[list(xs)]]
+        self, W: Weights, B: list[list[float]], xs: Sequence[float]
+    ) -> tuple[Layers, Layers, Layers]:
+        """Over all samples: pre-activations Z[l][j], activations A[l][j] (A[0] is the input)
+        and slopes D[l][j] = f'(Z[l][j])."""
+        Z: Layers = []
+        A: Layers = [[tuple(xs)]]
+        D: Layers = []
         for Wl, Bl in zip(W, B, strict=True):
-            Zl = []
+            Zl: list[Sequence[float]] = []
+            Al: list[Sequence[float]] = []
+            Dl: list[Sequence[float]] = []
             for row, b in zip(Wl, Bl, strict=True):
-                z = [b] * len(xs)
-                for w, a in zip(row, A[-1], strict=True):
+                w0, *rest = row
+                z = [w0 * ai + b for ai in A[-1][0]]
+                for w, a in zip(rest, A[-1][1:], strict=True):
                     z = [zi + w * ai for zi, ai in zip(z, a, strict=True)]
+                a, d = zip(*map(self.f, z), strict=True)
                 Zl.append(z)
+                Al.append(a)
+                Dl.append(d)
             Z.append(Zl)
-            A.append([list(map(f, z)) for z in Zl])
-        return Z, A
+            A.append(Al)
+            D.append(Dl)
+        return Z, A, D
 
     def predict(
         self, theta: Sequence[float], xs: Sequence[float]
@@ -191,7 +200,7 @@ class Net:
     ) -> tuple[float, list[float]]:
         """The loss Σ(y - p)² (ssr) or its mean (mse), and its gradient ∂loss/∂θ."""
         W, B, OW, OB = self.unpack(theta)
-        Z, A = self.forward(W, B, xs)
+        _, A, D = self.forward(W, B, xs)
         contributions = [[ow * a for a in aj] for ow, aj in zip(OW, A[-1], strict=True)]
         r = [y - (sum(c) + OB) for y, c in zip(ys, zip(*contributions, strict=True), strict=True)]
         scale = 1.0 / len(xs) if loss == "mse" else 1.0
@@ -203,9 +212,7 @@ class Net:
             grad[i] = sum(map(mul, dp, a))
         upstream = [[d * ow for d in dp] for ow in OW]  # ∂loss/∂a_j, last hidden layer
         for layer in range(len(W) - 1, -1, -1):
-            delta = [
-                list(map(mul, u, map(self.df, z))) for u, z in zip(upstream, Z[layer], strict=True)
-            ]
+            delta = [list(map(mul, u, d)) for u, d in zip(upstream, D[layer], strict=True)]
             below = A[layer]  # delta[j][i] = ∂loss/∂z_j at sample i
             for j, d in enumerate(delta):
                 grad[self.b_at[layer][j]] = sum(d)

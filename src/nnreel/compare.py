@@ -1,0 +1,128 @@
+"""Compare two to four experiments from their stored outputs, without retraining.
+
+    python -m nnreel.compare <exp-or-rev> <exp-or-rev> [...] [--out compare] [--frames 300]
+
+Checkpoints and samples are read at each revision through `dvc.api` (from the DVC cache or
+a remote), rendered side by side, and encoded into compare/compare.mp4 together with a
+combined loss plot compare/loss.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import dvc.api
+import imageio_ffmpeg
+from matplotlib.figure import Figure
+
+from nnreel.checkpoints import Run, decode_run
+from nnreel.errors import UserError
+from nnreel.io import atomic_path
+from nnreel.render import FrameRenderer
+
+Samples = tuple[list[float], list[float]]
+PANEL = (800, 500)  # pixels of each experiment's frames
+
+
+def load(rev: str) -> tuple[Run, Samples]:
+    """The run and samples stored at revision or experiment `rev`."""
+    try:
+        checkpoints = dvc.api.read("data/checkpoints.jsonl", rev=rev, mode="r")
+        samples = json.loads(dvc.api.read("data/samples.json", rev=rev, mode="r"))
+    except Exception as e:  # dvc raises many kinds for an unknown revision or missing data
+        raise UserError(f"{rev}: cannot read its outputs ({type(e).__name__}: {e})") from None
+    assert isinstance(checkpoints, str)
+    return decode_run(checkpoints.splitlines(keepends=True)), (samples["x"], samples["y"])
+
+
+def common_steps(last: int, frames: int) -> list[int]:
+    """At most `frames` evenly spaced steps from 0 to `last`, both included."""
+    every = max(1, math.ceil(last / max(1, frames - 1)))
+    return sorted({*range(0, last + 1, every), last})
+
+
+def render_frames(
+    run: Run, samples: tuple[list[float], list[float]], steps: list[int], out: Path
+) -> None:
+    """frame_000000.png … for `steps`; steps past the run's end repeat its last frame."""
+    last = run.steps[-1].step
+    own = [min(k, last) for k in steps]
+    renderer = FrameRenderer(run, samples, sorted(set(own)), *PANEL)
+    png = b""
+    for i, k in enumerate(own):
+        if i == 0 or k != own[i - 1]:
+            png = renderer.render(k)
+        (out / f"frame_{i:06d}.png").write_bytes(png)
+
+
+def stack_filter(n: int) -> str:
+    """ffmpeg filter placing n inputs side by side (2 or 3) or in a 2x2 grid (4)."""
+    inputs = "".join(f"[{i}:v]" for i in range(n))
+    if n == 4:
+        return f"{inputs}xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0[v]"
+    return f"{inputs}hstack=inputs={n}[v]"
+
+
+def encode(dirs: list[Path], out: Path, fps: int) -> None:
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    args = [ffmpeg, "-y", "-v", "error"]
+    for d in dirs:
+        args += ["-framerate", str(fps), "-i", str(d / "frame_%06d.png")]
+    args += ["-filter_complex", stack_filter(len(dirs)), "-map", "[v]"]
+    args += ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-threads", "1"]
+    args += ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1"]
+    with atomic_path(out) as tmp:
+        subprocess.run([*args, "-f", "mp4", str(tmp)], check=True)
+
+
+def loss_plot(runs: dict[str, Run], out: Path) -> None:
+    fig = Figure(figsize=(9, 5), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    for name, run in runs.items():
+        ax.plot([s.step for s in run.steps], [s.loss for s in run.steps], label=name)
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format="png", metadata={"Software": None})
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m nnreel.compare", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("revs", nargs="+", help="2 to 4 experiment names or git revisions")
+    parser.add_argument("--out", type=Path, default=Path("compare"))
+    parser.add_argument("--frames", type=int, default=300, help="frames of the video")
+    parser.add_argument("--fps", type=int, default=30)
+    args = parser.parse_args(argv)
+    if not 2 <= len(args.revs) <= 4:
+        parser.error("give 2 to 4 experiments")
+    runs = {rev: load(rev) for rev in args.revs}
+    steps = common_steps(max(run.steps[-1].step for run, _ in runs.values()), args.frames)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        dirs = []
+        for i, (run, samples) in enumerate(runs.values()):
+            dirs.append(Path(tmp) / str(i))
+            dirs[-1].mkdir()
+            render_frames(run, samples, steps, dirs[-1])
+        encode(dirs, args.out / "compare.mp4", args.fps)
+    loss_plot({rev: run for rev, (run, _) in runs.items()}, args.out / "loss.png")
+    print(f"wrote {args.out / 'compare.mp4'} and {args.out / 'loss.png'}")
+
+
+if __name__ == "__main__":
+    try:
+        main(sys.argv[1:])
+    except UserError as e:
+        print(f"nnreel compare: error: {e}", file=sys.stderr)
+        sys.exit(2)

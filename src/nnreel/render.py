@@ -1,0 +1,357 @@
+"""Frames of the film: the figure is built once, then each step redraws only what changes.
+
+The static parts (axes, ticks, samples, the faint full histories) are drawn once and kept
+as a background; a frame restores it, draws the animated artists for its step on top and
+encodes the canvas as PNG. Axis limits come from the whole run, so they never move.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import zlib
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib import colormaps, rc_context
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.transforms import IdentityTransform
+
+from nnreel.checkpoints import Run
+from nnreel.errors import ConfigError
+from nnreel.network import Architecture, Net, neuron_params
+
+Samples = tuple[list[float], list[float]]
+
+DPI = 100
+GRID_POINTS = 200
+HISTORY_POINTS = 2000  # longer histories are thinned; drawing more points shows nothing new
+PANEL_LIMIT = 24  # more gradient panels than this and they are overlaid per parameter kind
+COLOURS = (
+    *("tab:blue", "tab:orange", "tab:green", "tab:red"),
+    *("tab:purple", "tab:brown", "tab:olive", "tab:cyan"),
+)
+PREDICTION = "magenta"
+DIVERGED = "red"
+
+
+def frame_steps(last: int, every: int, max_frames: int) -> list[int]:
+    """Steps 0, every, 2·every, … and always `last`; ConfigError if that is too many frames."""
+    count = 1 + math.ceil(last / every)
+    if count > max_frames:
+        if max_frames < 2:
+            problem = "the first and the last step are always rendered; expected at least 2"
+            raise ConfigError("render.max_frames", max_frames, problem)
+        least = math.ceil(last / (max_frames - 1))
+        raise ConfigError(
+            "render.every",
+            every,
+            f"would render {count} frames, more than render.max_frames={max_frames}; "
+            f"raise render.every to at least {least}",
+        )
+    return sorted({*range(0, last + 1, every), last})
+
+
+def architecture(run: Run) -> Architecture:
+    """The network a run trained, from the config its checkpoints carry."""
+    model = run.config["model"]
+    return Architecture(tuple(model["hidden"]), model["activation"], model["output_bias"])
+
+
+def dense_grid(xs: Sequence[float], n: int = GRID_POINTS) -> list[float]:
+    """`n` evenly spaced points over the samples' x range, widened by 5% on each side."""
+    lo, hi = min(xs), max(xs)
+    margin = 0.05 * (hi - lo) or 0.5
+    lo, hi = lo - margin, hi + margin
+    return [lo + (hi - lo) * i / (n - 1) for i in range(n)]
+
+
+def padded(lo: float, hi: float, pad: float = 0.06) -> tuple[float, float]:
+    """[lo, hi] widened by `pad` of its span; a point becomes a small interval."""
+    span = hi - lo or abs(hi) or 1.0
+    return lo - pad * span, hi + pad * span
+
+
+def curve_limits(
+    net: Net, run: Run, steps: Sequence[int], grid: Sequence[float], ys: Sequence[float]
+) -> tuple[float, float]:
+    """y-limits holding the samples and every curve of the rendered steps, ignoring rare spikes."""
+    lows, highs = [], []
+    for k in steps:
+        preds, contributions = net.predict(run.steps[k].params, grid)
+        values = [v for v in [*preds, *(c for cs in contributions for c in cs)] if math.isfinite(v)]
+        lows.append(min(values, default=0.0))
+        highs.append(max(values, default=0.0))
+    lo, hi = min(*lows, *ys), max(*highs, *ys)
+    lows.sort()
+    highs.sort()
+    tail = len(steps) // 20  # the 5% most extreme steps may fall outside
+    robust_lo, robust_hi = min(lows[tail], *ys), max(highs[-1 - tail], *ys)
+    if hi - lo > 2 * (robust_hi - robust_lo):
+        lo, hi = robust_lo, robust_hi
+    return padded(lo, hi)
+
+
+def neuron_colours(n: int) -> list[Any]:
+    """One distinct colour per last-layer neuron, none of them the prediction's magenta."""
+    if n <= len(COLOURS):
+        return list(COLOURS[:n])
+    turbo = colormaps["turbo"]
+    return [turbo(0.05 + 0.9 * j / (n - 1)) for j in range(n)]
+
+
+Panel = tuple[str, list[tuple[str, int]]]  # title suffix, (parameter, neuron) pairs drawn
+
+
+def gradient_panels(arch: Architecture) -> list[list[Panel]]:
+    """Gradient panels in rows: one per parameter, or one per kind when that is too many."""
+    groups = neuron_params(arch)
+    n, p = len(groups), len(groups[0])
+    if n * p <= PANEL_LIMIT:
+        cells = [[(name, [(name, j)]) for name in group] for j, group in enumerate(groups)]
+        return cells if n <= p else [list(col) for col in zip(*cells, strict=True)]
+    layer = len(arch.hidden)
+    kinds = ["iw" if layer == 1 else f"w{layer}", "b" if layer == 1 else f"b{layer}", "ow"]
+    into = [(name, j) for j, group in enumerate(groups) for name in group[:-2]]
+    bias = [(group[-2], j) for j, group in enumerate(groups)]
+    out = [(group[-1], j) for j, group in enumerate(groups)]
+    return [
+        [(f"{k} (all neurons)", pairs) for k, pairs in zip(kinds, [into, bias, out], strict=True)]
+    ]
+
+
+def compact(v: float, _pos: object = None) -> str:
+    """A tick label of at most 3 significant digits."""
+    return f"{v:.3g}"
+
+
+def encode_png(rgba: np.ndarray) -> bytes:
+    """A PNG of an RGBA pixel array, with no metadata; deflate level 1, which is fastest."""
+    h, w, _ = rgba.shape
+    rows = np.zeros((h, 1 + 4 * w), np.uint8)  # each row starts with its filter type: 0, none
+    rows[:, 1:] = rgba.reshape(h, 4 * w)
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return b"\x89PNG\r\n\x1a\n" + b"".join(
+        struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        for kind, body in (
+            (b"IHDR", header),
+            (b"IDAT", zlib.compress(rows.data, 1)),
+            (b"IEND", b""),
+        )
+    )
+
+
+def value_rows(arch: Architecture, names: Sequence[str]) -> list[tuple[list[str], int | None]]:
+    """Parameter names in rows of at most 3: each last-layer neuron's own, then the rest."""
+    groups = neuron_params(arch)
+    rows: list[tuple[list[str], int | None]] = []
+    for j, group in enumerate(groups):
+        rows += [(group[i : i + 3], j) for i in range(0, len(group), 3)]
+    owned = {name for group in groups for name in group}
+    rest = [name for name in names if name not in owned]
+    rows += [(rest[i : i + 3], None) for i in range(0, len(rest), 3)]
+    return rows
+
+
+class FrameRenderer:
+    """The figure for one run, built once; `render(k)` is the PNG of step k."""
+
+    def __init__(
+        self, run: Run, samples: Samples, steps: Sequence[int], width: int, height: int
+    ) -> None:
+        self.run = run
+        self.net = Net(architecture(run))
+        if self.net.names != run.names:
+            raise ValueError(f"checkpoint names {run.names} do not match the model's")
+        train = run.config["train"]
+        self.loss_name = str(train["loss"]).upper()
+        self.rate = f"lr = {train['lr']:g}" + (
+            "" if train["optimizer"] == "gd" else f" ({train['optimizer']})"
+        )
+        self.last = run.steps[-1].step
+        self.s = min(width / 1600, height / 1000)  # font scale: every size is a fixed share
+        self.grid = np.array(dense_grid(samples[0]))
+        self.fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
+        self.canvas: Any = FigureCanvasAgg(self.fig)  # Agg's blitting calls are untyped
+        self.animated: list[Any] = []
+        outer = self.fig.add_gridspec(2, 1, height_ratios=(2, 1))
+        top = outer[0].subgridspec(1, 2, width_ratios=(2.7, 1))
+        self.curves_ax = self.fig.add_subplot(top[0])
+        self._curves(samples, steps)
+        side = self.fig.add_subplot(top[1])
+        self._legend(side)
+        self._histories(outer[1])
+        self._freeze(side)
+
+    def _freeze(self, side: Axes) -> None:
+        """Lay the figure out once and keep its static parts as the background of every frame."""
+        with rc_context({"text.hinting": "none"}):  # unhinted text draws about twice as fast
+            self.canvas.draw()
+        self.fig.set_layout_engine("none")
+        self._values(side)  # placed now that the legend has its final size
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def _animate(self, artist: Any) -> Any:
+        artist.set_animated(True)
+        self.animated.append(artist)
+        return artist
+
+    def _ticks(self, ax: Axes, size: float) -> None:
+        ax.tick_params(labelsize=size * self.s, length=3 * self.s, pad=2 * self.s)
+
+    def _curves(self, samples: Samples, steps: Sequence[int]) -> None:
+        """Top panel: samples, each neuron's contribution and the prediction over a dense grid."""
+        ax, s = self.curves_ax, self.s
+        xs, ys = samples
+        lo, hi = curve_limits(self.net, self.run, steps, list(self.grid), ys)
+        self.clip = (lo - 10 * (hi - lo), hi + 10 * (hi - lo))  # keeps Agg away from huge values
+        ax.set_xlim(self.grid[0], self.grid[-1])
+        ax.set_ylim(lo, hi)
+        ax.axhline(0.0, color="0.85", lw=0.8 * s, zorder=0)
+        ax.plot(xs, ys, "o", color="black", ms=6 * s, label="samples", zorder=3)
+        colours = neuron_colours(len(self.net.ow_at))
+        self.contributions = [
+            self._animate(ax.plot([], [], color=c, lw=2 * s, label=f"neuron {j}: ow{j}·a{j}(x)")[0])
+            for j, c in enumerate(colours, start=1)
+        ]
+        line = ax.plot([], [], color=PREDICTION, lw=3 * s, label="prediction", zorder=4)
+        self.prediction = self._animate(line[0])
+        ax.set_xlabel("x", fontsize=10 * s)
+        ax.set_ylabel("y", fontsize=10 * s)
+        self._ticks(ax, 9)
+        self.title = self._animate(ax.set_title(self._title(0), fontsize=14 * s, pad=6 * s))
+        self.divergence = self._animate(
+            ax.text(
+                0.5, 0.96, "", transform=ax.transAxes, ha="center", va="top", color=DIVERGED,
+                fontsize=15 * s, fontweight="bold", visible=False, in_layout=False,
+                bbox={"facecolor": "white", "edgecolor": DIVERGED, "alpha": 0.9},
+            )
+        )  # fmt: skip
+
+    def _legend(self, ax: Axes) -> None:
+        """Right of the curves: the legend; the parameter values go below it."""
+        ax.set_axis_off()
+        handles, labels = self.curves_ax.get_legend_handles_labels()
+        columns = 1 + len(labels) // 14
+        self.legend = ax.legend(
+            handles, labels, loc="upper left", fontsize=(10 if columns == 1 else 7) * self.s,
+            ncols=columns, borderaxespad=0.0,
+        )  # fmt: skip
+        self.legend.set_in_layout(False)
+
+    def _values(self, ax: Axes) -> None:
+        """One text row per few parameters, under the legend, sized to fit the space left."""
+        self.rows = value_rows(self.net.arch, self.net.names)
+        top = self.legend.get_window_extent().y0 - 12 * self.s
+        room = (top - ax.bbox.y0) * 72 / DPI  # points
+        size = min(10 * self.s, room / (1.5 * len(self.rows)))
+        colours = neuron_colours(len(self.net.ow_at))
+        self.width = max(map(len, self.net.names))
+        self.values: list[Text] = []
+        for i, (_, j) in enumerate(self.rows):
+            text = ax.text(
+                ax.bbox.x0, top - i * 1.5 * size * DPI / 72, "", transform=IdentityTransform(),
+                va="top", family="monospace", fontsize=size, in_layout=False,
+                color="black" if j is None else colours[j],
+            )  # fmt: skip
+            self.values.append(self._animate(text))
+
+    def _histories(self, spec: Any) -> None:
+        """Bottom third: the loss history and each gradient's history, full faint, past strong."""
+        steps = self.run.steps
+        thin = math.ceil(len(steps) / HISTORY_POINTS)
+        self.hx = np.array(sorted({*range(0, len(steps), thin), len(steps) - 1}))
+        losses = np.array([st.loss for st in steps])
+        grads = np.array([st.grads for st in steps])
+        panels = gradient_panels(self.net.arch)
+        grid = spec.subgridspec(len(panels), len(panels[0]) + 1)
+        at = {name: i for i, name in enumerate(self.net.names)}
+        self.tracks: list[tuple[Line2D, Line2D, np.ndarray, int]] = []
+        if self.net.ob_at is None:
+            loss_ax = self.fig.add_subplot(grid[:, 0])
+        else:
+            column = grid[:, 0].subgridspec(2, 1, height_ratios=(2, 1))
+            loss_ax = self.fig.add_subplot(column[0])
+            ob = self._panel(self.fig.add_subplot(column[1]), "ob", True)
+            self._track(ob, grads[:, self.net.ob_at], PREDICTION, self.net.ob_at)
+        self._track(self._panel(loss_ax, "", True), losses, PREDICTION, -1)
+        if losses.min() > 0 and losses.max() >= 100 * losses.min():
+            loss_ax.set_yscale("log")
+            loss_ax.set_ylim(losses.min() / 1.5, losses.max() * 1.5)
+        colours = neuron_colours(len(self.net.ow_at))
+        for r, row in enumerate(panels):
+            for c, (label, pairs) in enumerate(row):
+                ax = self._panel(self.fig.add_subplot(grid[r, c + 1]), label, r == len(panels) - 1)
+                for name, j in pairs:
+                    self._track(ax, grads[:, at[name]], colours[j], at[name])
+                lows = [grads[:, at[name]].min() for name, _ in pairs]
+                highs = [grads[:, at[name]].max() for name, _ in pairs]
+                ax.set_ylim(*padded(min(lows), max(highs)))
+
+    def _panel(self, ax: Axes, param: str, tick_labels: bool) -> Axes:
+        """A history panel over all steps, titled with what it shows."""
+        s = self.s
+        what = f"∂{self.loss_name}/∂{param}" if param else self.loss_name
+        ax.set_title(what, fontsize=10 * s, pad=3 * s)
+        ax.set_xlim(*padded(0, max(self.last, 1), 0.02))
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(3))
+        ax.yaxis.set_major_formatter(FuncFormatter(compact))
+        ax.tick_params(labelbottom=tick_labels)
+        ax.axhline(0.0, color="0.85", lw=0.8 * s, zorder=0)
+        self._ticks(ax, 7.5)
+        return ax
+
+    def _track(self, ax: Axes, history: np.ndarray, colour: Any, index: int) -> None:
+        """The whole history drawn faintly now; the strong part up to step k and a dot per frame."""
+        s = self.s
+        ax.plot(self.hx, history[self.hx], color=colour, lw=s, alpha=0.25)
+        past = self._animate(ax.plot([], [], color=colour, lw=1.8 * s)[0])
+        dot = self._animate(ax.plot([], [], "o", color=colour, ms=4 * s)[0])
+        self.tracks.append((past, dot, history, index))
+
+    def _title(self, k: int) -> str:
+        loss = self.run.steps[k].loss
+        return f"step {k} of {self.last}    {self.loss_name} = {loss:.6g}    {self.rate}"
+
+    def update(self, k: int) -> None:
+        """Point every animated artist at step k."""
+        state = self.run.steps[k]
+        preds, contributions = self.net.predict(state.params, list(self.grid))
+        for line, ys in zip(
+            [*self.contributions, self.prediction], [*contributions, preds], strict=True
+        ):
+            line.set_data(self.grid, np.clip(ys, *self.clip))
+        self.title.set_text(self._title(k))
+        value = dict(zip(self.net.names, state.params, strict=True))
+        for text, (names, _) in zip(self.values, self.rows, strict=True):
+            text.set_text("  ".join(f"{n:>{self.width}} = {value[n]:<8.4g}" for n in names))
+        cut = bisect_right(self.hx.tolist(), k)
+        past_x = self.hx[:cut]
+        for past, dot, history, index in self.tracks:
+            past.set_data(past_x, history[past_x])
+            dot.set_data([k], [state.loss if index < 0 else state.grads[index]])
+        diverged = self.run.diverged
+        self.divergence.set_visible(diverged is not None and k == self.last)
+        if diverged is not None:
+            self.divergence.set_text(f"diverged at step {diverged['step']}: {diverged['reason']}")
+
+    def png(self) -> bytes:
+        """The current frame as PNG bytes: the background plus the animated artists."""
+        self.canvas.restore_region(self.background)
+        with rc_context({"text.hinting": "none"}):
+            for artist in self.animated:
+                self.fig.draw_artist(artist)
+        return encode_png(np.asarray(self.canvas.buffer_rgba()))
+
+    def render(self, k: int) -> bytes:
+        """The PNG of step k."""
+        self.update(k)
+        return self.png()

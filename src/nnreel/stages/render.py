@@ -1,0 +1,102 @@
+"""Render one PNG frame per rendered step, in parallel worker processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from nnreel.checkpoints import Run
+from nnreel.config import RenderConfig
+from nnreel.io import FRAMES, Samples, read_config, read_run, read_samples
+from nnreel.render import FrameRenderer, frame_steps
+from nnreel.stages import run_stage
+
+BATCH = 25  # frames per task: small enough for a lively progress bar and even load
+
+
+def frame_path(out: Path, step: int) -> Path:
+    return out / f"frame_{step:06d}.png"
+
+
+class Worker:
+    """A renderer and the directory its frames go to; one per worker process."""
+
+    current: Worker | None = None  # this process's worker, made once by `start`
+
+    def __init__(
+        self, out: Path, run: Run, samples: Samples, steps: Sequence[int], cfg: RenderConfig
+    ) -> None:
+        self.out = out
+        self.renderer = FrameRenderer(run, samples, steps, cfg.width, cfg.height)
+
+    def write(self, steps: Sequence[int]) -> int:
+        """Render and write the frames of `steps`, one at a time; how many were written."""
+        for k in steps:
+            frame_path(self.out, k).write_bytes(self.renderer.render(k))
+        return len(steps)
+
+
+def start(out: Path, run: Run, samples: Samples, steps: Sequence[int], cfg: RenderConfig) -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle; build this process's figure once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    Worker.current = Worker(out, run, samples, steps, cfg)
+
+
+def write_batch(steps: Sequence[int]) -> int:
+    assert Worker.current is not None
+    return Worker.current.write(steps)
+
+
+def render_into(
+    out: Path, run: Run, samples: Samples, steps: Sequence[int], cfg: RenderConfig
+) -> None:
+    """Frames of `steps` into the existing directory `out`, on cfg.workers processes."""
+    batches = [steps[i : i + BATCH] for i in range(0, len(steps), BATCH)]
+    workers = min(cfg.workers or os.cpu_count() or 1, len(batches))
+    args = (out, run, samples, steps, cfg)
+    with tqdm(total=len(steps), desc="render", unit="frame", disable=None) as bar:
+        if workers == 1:
+            worker = Worker(*args)
+            for batch in batches:
+                bar.update(worker.write(batch))
+            return
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
+        with context.Pool(workers, initializer=start, initargs=args) as pool:
+            for done in pool.imap_unordered(write_batch, batches):
+                bar.update(done)
+
+
+def write_frames(
+    out: Path, run: Run, samples: Samples, steps: Sequence[int], cfg: RenderConfig
+) -> None:
+    """Render into a temporary sibling of `out` and rename it into place only when complete."""
+    tmp, old = out.with_name(f".{out.name}.tmp"), out.with_name(f".{out.name}.old")
+    for stale in (tmp, old):
+        shutil.rmtree(stale, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        render_into(tmp, run, samples, steps, cfg)
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+    finally:
+        for leftover in (tmp, old):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def main() -> None:
+    cfg = read_config().render
+    run = read_run()
+    samples = read_samples()
+    steps = frame_steps(run.steps[-1].step, cfg.every, cfg.max_frames)
+    write_frames(FRAMES, run, samples, steps, cfg)
+
+
+if __name__ == "__main__":
+    run_stage("render", main)

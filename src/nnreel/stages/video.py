@@ -1,0 +1,119 @@
+"""Assemble the rendered frames into reports/training.mp4 and reports/preview/training.gif.
+
+The preview has a folder of its own: DVC needs every declared output to exist, and the
+folder is left empty when video.gif is false.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import imageio_ffmpeg
+
+from nnreel import video
+from nnreel.io import FRAMES, REPORTS, ArtifactError, read_config
+from nnreel.stages import run_stage
+
+MP4 = REPORTS / "training.mp4"
+GIF = REPORTS / "preview" / "training.gif"
+
+
+def frame_files(frames: Path = FRAMES) -> list[Path]:
+    """The frame files in step order; ArtifactError if any is stray, damaged or a misfit."""
+    if not frames.is_dir():
+        raise ArtifactError(frames, "missing", "render")
+    paths = sorted(frames.glob("*.png"))
+    if not paths:
+        raise ArtifactError(frames, "holds no frames", "render")
+    sizes = [png_size(p) for p in paths]
+    (w, h) = sizes[0]
+    for path, (width, height) in zip(paths, sizes, strict=True):
+        if (width, height) != (w, h):
+            problem = f"is {width}x{height} pixels, not {w}x{h} like the first frame"
+            raise ArtifactError(path, problem, "render")
+    return paths
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """A frame's size from its header; ArtifactError if it is not a whole frame PNG."""
+    if video.frame_step(path.name) is None:
+        raise ArtifactError(path, "not a frame name (expected frame_NNNNNN.png)", "render")
+    try:
+        with path.open("rb") as f:
+            size = video.png_size(f.read(video.PNG_HEADER_BYTES))
+            f.seek(max(0, path.stat().st_size - len(video.PNG_END)))
+            complete = video.png_complete(f.read())
+    except OSError as e:
+        raise ArtifactError(path, f"unreadable ({e.strerror})", "render") from None
+    if size is None:
+        raise ArtifactError(path, "not a PNG image", "render")
+    if not complete:
+        raise ArtifactError(path, "cut off (no PNG end chunk)", "render")
+    return size
+
+
+def check_steps(paths: list[Path], every: int) -> None:
+    """ArtifactError naming the first frame missing from (or extra to) the render.every steps."""
+    steps = [video.frame_step(p.name) or 0 for p in paths]
+    expected = video.expected_steps(steps[-1], every)
+    for problem, odd in (
+        ("missing", set(expected) - set(steps)),
+        ("unexpected", set(steps) - set(expected)),
+    ):
+        if odd:
+            path = paths[0].with_name(f"frame_{min(odd):06d}.png")
+            raise ArtifactError(path, f"{problem} (render.every is {every})", "render")
+
+
+def run_ffmpeg(args: list[str]) -> None:
+    """Run ffmpeg; its failure is our bug, so it raises with ffmpeg's own message."""
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg exited with {done.returncode}:\n{done.stderr}")
+
+
+def make_mp4(paths: list[Path], tmp: Path, fps: int, hold_last_s: float) -> Path:
+    """The film, encoded into the temporary directory `tmp`."""
+    concat, out = tmp / "frames.ffconcat", tmp / "training.mp4"
+    concat.write_text(video.concat_list(paths), encoding="utf-8")
+    hold = video.hold_frames(fps, hold_last_s)
+    run_ffmpeg(video.mp4_args(imageio_ffmpeg.get_ffmpeg_exe(), concat, out, fps, hold))
+    return out
+
+
+def make_gif(paths: list[Path], tmp: Path, width: int, n: int, hold_last_s: float) -> Path:
+    """The preview, encoded into the temporary directory `tmp` in two palette passes."""
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    concat, palette, out = tmp / "gif.ffconcat", tmp / "palette.png", tmp / "training.gif"
+    picks = [paths[i] for i in video.gif_picks(len(paths), n)]
+    concat.write_text(video.concat_list(picks), encoding="utf-8")
+    run_ffmpeg(video.palette_args(ffmpeg, concat, palette, width))
+    delay = video.gif_delay_cs(len(picks))
+    hold = round(hold_last_s * 100 / delay)
+    run_ffmpeg(video.gif_args(ffmpeg, concat, palette, out, width, delay, hold))
+    return out
+
+
+def main() -> None:
+    cfg = read_config()
+    v = cfg.video
+    paths = frame_files()
+    check_steps(paths, cfg.render.every)
+    GIF.parent.mkdir(parents=True, exist_ok=True)
+    # Everything is made in a hidden directory beside the outputs, then renamed into place
+    # together; an error or Ctrl-C removes the directory and leaves the old outputs alone.
+    with tempfile.TemporaryDirectory(prefix=".video-", dir=REPORTS) as name:
+        made = {MP4: make_mp4(paths, Path(name), v.fps, v.hold_last_s)}
+        if v.gif:
+            made[GIF] = make_gif(paths, Path(name), v.gif_width, v.gif_frames, v.hold_last_s)
+        for out, tmp in made.items():
+            os.replace(tmp, out)
+    if not v.gif:
+        GIF.unlink(missing_ok=True)  # a stale preview would not match the film
+
+
+if __name__ == "__main__":
+    run_stage("video", main)

@@ -1,0 +1,136 @@
+"""ffmpeg command lines that turn the frames into an H.264 MP4 and a GIF preview.
+
+Everything here is plain data: paths in, argument lists and text out. ffmpeg reads the PNG
+files itself through a concat list, and `setpts=N` renumbers the frames 0, 1, 2, … at the
+target rate, so the film has exactly one video frame per PNG however the steps are spaced.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+FRAME_NAME = re.compile(r"frame_(\d{6})\.png")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_HEADER_BYTES = 24  # signature, IHDR length and type, width, height
+PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk every complete PNG ends with
+GIF_SECONDS = 4.0  # length of the GIF preview before its hold
+THREADS = 1  # fixed: x264's bitstream depends on its thread count; PNG decoding is slower
+CRF = 20
+BITEXACT = [
+    *("-fflags", "+bitexact", "-flags:v", "+bitexact"),
+    *("-map_metadata", "-1", "-metadata:s:v:0", "encoder="),
+]
+
+
+def frame_step(name: str) -> int | None:
+    """The step in a frame file name `frame_NNNNNN.png`, or None for any other name."""
+    match = FRAME_NAME.fullmatch(name)
+    return int(match.group(1)) if match else None
+
+
+def png_size(header: bytes) -> tuple[int, int] | None:
+    """(width, height) from the first 24 bytes of a PNG file, or None if it is not a PNG."""
+    if len(header) < PNG_HEADER_BYTES or not header.startswith(PNG_SIGNATURE):
+        return None
+    if header[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+def png_complete(trailer: bytes) -> bool:
+    """Whether the last 12 bytes of a PNG file are its IEND chunk (a cut-off file's are not)."""
+    return trailer == PNG_END
+
+
+def expected_steps(last: int, every: int) -> list[int]:
+    """The steps render draws: 0, every, 2·every, … and always the last."""
+    return [*range(0, last, every), last]
+
+
+def hold_frames(fps: int, hold_last_s: float) -> int:
+    """How many copies of the last frame end the MP4."""
+    return round(hold_last_s * fps)
+
+
+def video_seconds(n_frames: int, fps: int, hold_last_s: float) -> float:
+    """Length of the MP4 in seconds."""
+    return (n_frames + hold_frames(fps, hold_last_s)) / fps
+
+
+def gif_picks(n: int, k: int) -> list[int]:
+    """k indices spread evenly over range(n), first and last included (all if n <= k)."""
+    if n <= k:
+        return list(range(n))
+    return [(i * (n - 1) + (k - 1) // 2) // (k - 1) for i in range(k)]
+
+
+def gif_delay_cs(n_frames: int) -> int:
+    """Centiseconds per GIF frame for a preview of about GIF_SECONDS (GIF counts in 1/100 s)."""
+    return min(10, max(2, round(GIF_SECONDS * 100 / n_frames)))
+
+
+def concat_list(paths: Sequence[Path]) -> str:
+    """An ffconcat script listing `paths` (absolute, so the script can live anywhere)."""
+    quoted = ["'" + str(p.resolve()).replace("'", "'\\''") + "'" for p in paths]
+    return "ffconcat version 1.0\n" + "".join(f"file {q}\n" for q in quoted)
+
+
+def _input(ffmpeg: str, concat: Path) -> list[str]:
+    quiet = ["-nostdin", "-hide_banner", "-loglevel", "error", "-xerror", "-y"]
+    return [ffmpeg, *quiet, "-f", "concat", "-safe", "0", "-i", str(concat)]
+
+
+def mp4_args(ffmpeg: str, concat: Path, out: Path, fps: int, hold: int) -> list[str]:
+    """Encode the listed frames to an H.264 yuv420p MP4 at `fps`, the last held `hold` more."""
+    filters = [
+        "pad=ceil(iw/2)*2:ceil(ih/2)*2:color=white",  # yuv420p needs even sizes
+        "scale=out_color_matrix=bt709:out_range=tv",
+        "format=yuv420p",
+        "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv",
+        f"tpad=stop_mode=clone:stop={hold}",
+        f"settb=1/{fps}",
+        "setpts=N",
+    ]
+    return [
+        *_input(ffmpeg, concat),
+        *("-vf", ",".join(filters), "-an", "-r", str(fps)),
+        *("-c:v", "libx264", "-preset", "medium", "-crf", str(CRF), "-pix_fmt", "yuv420p"),
+        *("-threads", str(THREADS), "-filter_threads", "1"),
+        *BITEXACT,
+        *("-movflags", "+faststart", "-f", "mp4", str(out)),
+    ]
+
+
+def _gif_scale(width: int) -> str:
+    return f"scale={width}:-1:flags=lanczos"
+
+
+def palette_args(ffmpeg: str, concat: Path, out: Path, width: int) -> list[str]:
+    """First GIF pass: one 256-colour palette for all the listed frames, as a PNG."""
+    filters = f"{_gif_scale(width)},palettegen=stats_mode=full"
+    return [
+        *_input(ffmpeg, concat),
+        *("-vf", filters, "-frames:v", "1", "-threads", "1", "-filter_threads", "1"),
+        *BITEXACT,
+        *("-f", "image2", "-c:v", "png", str(out)),
+    ]
+
+
+def gif_args(
+    ffmpeg: str, concat: Path, palette: Path, out: Path, width: int, delay_cs: int, hold: int
+) -> list[str]:
+    """Second GIF pass: the listed frames, `delay_cs` apart, the last held `hold` more."""
+    graph = (
+        f"[0:v]{_gif_scale(width)},tpad=stop_mode=clone:stop={hold},"
+        f"settb=1/100,setpts=N*{delay_cs}[v];"
+        "[v][1:v]paletteuse=dither=sierra2_4a:diff_mode=rectangle"
+    )
+    return [
+        *_input(ffmpeg, concat),
+        *("-i", str(palette), "-filter_complex", graph, "-an", "-r", f"100/{delay_cs}"),
+        *("-threads", "1", "-filter_threads", "1", "-filter_complex_threads", "1"),
+        *BITEXACT,
+        *("-loop", "0", "-f", "gif", str(out)),
+    ]

@@ -1,0 +1,187 @@
+"""The report stage: metrics checked by hand, an exact history, a page whose links all work."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from nnreel import metrics
+from nnreel.checkpoints import Run, Step, encode_run
+from nnreel.config import ModelConfig, TrainConfig
+from nnreel.io import CHECKPOINTS, SAMPLES, ArtifactError, write_lines, write_samples
+from nnreel.network import Architecture, Net, init_params
+from nnreel.stages import report
+from nnreel.stages import video as video_stage
+from nnreel.training import train
+
+REPORTS = Path("reports")
+XS, YS = [0.0, 1.0, 2.0, 3.0], [1.0, 1.5, 3.0, 4.0]
+
+
+def made_by(model: ModelConfig, trained: TrainConfig) -> dict[str, Any]:
+    """The header config, as the train stage records it."""
+    return {"seed": 13, "model": dataclasses.asdict(model), "train": dataclasses.asdict(trained)}
+
+
+def write_inputs(
+    model: ModelConfig, trained: TrainConfig, steps: list[Step], samples: tuple[Any, Any]
+) -> None:
+    """params.yaml, samples, checkpoints and three small frames in the current directory."""
+    params = {"video": {"fps": 10, "hold_last_s": 0.5, "gif_width": 100, "gif_frames": 2}}
+    Path("params.yaml").write_text(json.dumps({**params, "report": {"grid_points": 50}}), "utf-8")
+    write_samples(SAMPLES, samples)
+    names = Net(model.arch).names
+    write_lines(CHECKPOINTS, encode_run(names, made_by(model, trained), steps))
+    Path("data/frames").mkdir(parents=True)
+    for step in range(3):
+        iio.imwrite(f"data/frames/frame_{step:06d}.png", np.full((48, 64, 3), 80 * step, np.uint8))
+
+
+def trained_steps(
+    model: ModelConfig, cfg: TrainConfig, xs: list[float], ys: list[float]
+) -> list[Step]:
+    net = Net(model.arch)
+    init = init_params(net.arch, 13, model.init.sigma)
+    return list(train(net, [init[n] for n in net.names], xs, ys, cfg))
+
+
+def read_metrics() -> dict[str, Any]:
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"metrics.json holds {constant}")
+
+    value: dict[str, Any] = json.loads(
+        (REPORTS / "metrics.json").read_text("utf-8"), parse_constant=refuse
+    )
+    return value
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_metrics_of_a_hand_made_run(project: Path) -> None:
+    model = ModelConfig(hidden=[1], activation="identity", output_bias=True)
+    # names iw1, ow1, b1, ob; the final fit is p = 0.5·(2x + 1) + 0.25 = x + 0.75
+    final = [2.0, 0.5, 1.0, 0.25]
+    steps = [
+        Step(0, 3.0, [1.0, 1.0, 0.0, 0.0], [0.1] * 4),
+        Step(1, 1.0, [1.5, 0.7, 0.5, 0.1], [0.2] * 4),
+        Step(2, 2.0, final, [0.3] * 4),
+    ]
+    write_inputs(model, TrainConfig(loss="mse"), steps, (XS, YS))
+    report.main()
+    m = read_metrics()
+    residuals = [y - (x + 0.75) for x, y in zip(XS, YS, strict=True)]
+    mean = sum(YS) / 4
+    sst = sum((y - mean) ** 2 for y in YS)
+    assert m["rmse"] == pytest.approx(math.sqrt(sum(r * r for r in residuals) / 4))
+    assert m["r2"] == pytest.approx(1 - sum(r * r for r in residuals) / sst)
+    assert (m["initial_loss"], m["final_loss"], m["best_loss"], m["best_step"]) == (
+        3.0,
+        2.0,
+        1.0,
+        1,
+    )
+    assert m["loss"] == "mse"
+    assert m["steps_run"] == 2
+    assert (m["diverged"], m["diverged_step"], m["diverged_reason"]) == (False, None, None)
+    assert m["dead_neurons"] == []
+    assert m["n_frames"] == 3
+    assert m["video_seconds"] == pytest.approx((3 + 5) / 10)
+
+
+@pytest.mark.parametrize(
+    ("activation", "theta"),
+    [
+        # names iw1, ow1, b1, iw2, ow2, b2; neuron 1 has z = x - 10 < 0 at every sample
+        ("relu", [1.0, 1.0, -10.0, 1.0, 1.0, 0.5]),
+        # neuron 1 has z = -100, where the sigmoid's slope underflows below 1e-12
+        ("sigmoid", [0.0, 1.0, -100.0, 1.0, 1.0, 0.5]),
+        ("softplus", [0.0, 1.0, -100.0, 1.0, 1.0, 0.5]),
+    ],
+)
+def test_a_neuron_off_at_every_sample_is_dead(activation: str, theta: list[float]) -> None:
+    net = Net(Architecture((2,), activation))
+    assert metrics.dead_neurons(net, theta, XS) == [1]
+    alive = [*theta[:2], 0.0, *theta[3:]]
+    assert metrics.dead_neurons(net, alive, XS) == []
+
+
+@pytest.mark.parametrize("lr", [10.0, 1e200])
+def test_a_diverged_run_reports_its_step_and_stays_valid_json(project: Path, lr: float) -> None:
+    model, cfg = ModelConfig(), TrainConfig(lr=lr, steps=50)
+    steps = trained_steps(model, cfg, XS, YS)
+    assert steps[-1].diverged
+    write_inputs(model, cfg, steps, (XS, YS))
+    report.main()
+    m = read_metrics()
+    end = json.loads(CHECKPOINTS.read_text("utf-8").splitlines()[-1])
+    assert m["diverged"] is True
+    assert m["diverged_step"] == end["diverged"]["step"] == steps[-1].step
+    assert m["diverged_reason"] == steps[-1].diverged
+    assert m["steps_run"] == steps[-1].step
+    assert f"Diverged at step {steps[-1].step}" in (REPORTS / "report.md").read_text("utf-8")
+
+
+def test_history_has_one_row_per_step_with_exact_floats(project: Path) -> None:
+    model, cfg = ModelConfig(hidden=[3]), TrainConfig(steps=10, optimizer="adam", lr=0.1)
+    steps = trained_steps(model, cfg, XS, YS)
+    write_inputs(model, cfg, steps, (XS, YS))
+    report.main()
+    header, *rows = [
+        line.split("\t") for line in (REPORTS / "history.tsv").read_text("utf-8").splitlines()
+    ]
+    names = Net(model.arch).names
+    assert header == ["step", "loss", *names, *(f"grad_{n}" for n in names)]
+    assert len(rows) == len(steps) == 11
+    for row, s in zip(rows, steps, strict=True):
+        assert int(row[0]) == s.step
+        assert [float(v) for v in row[1:]] == [s.loss, *s.params, *s.grads]
+
+
+def test_loss_plot_turns_logarithmic_beyond_two_decades() -> None:
+    names = Net(Architecture()).names
+    run = Run(names, {}, [Step(k, 10.0**-k, [0.0] * 6, [0.0] * 6) for k in range(4)], None)
+    assert report.loss_figure(run, "ssr").axes[0].get_yscale() == "log"
+    flat = dataclasses.replace(run, steps=run.steps[:2])
+    assert report.loss_figure(flat, "ssr").axes[0].get_yscale() == "linear"
+
+
+def test_missing_frames_name_the_render_stage(project: Path) -> None:
+    model, cfg = ModelConfig(), TrainConfig(steps=2)
+    write_inputs(model, cfg, trained_steps(model, cfg, XS, YS), (XS, YS))
+    for frame in Path("data/frames").iterdir():
+        frame.unlink()
+    with pytest.raises(ArtifactError, match=r"data/frames: .*dvc repro -f render"):
+        report.main()
+
+
+@pytest.mark.slow
+def test_report_links_only_to_files_beside_it_and_is_deterministic(project: Path) -> None:
+    model, cfg = ModelConfig(), TrainConfig(steps=2)
+    write_inputs(model, cfg, trained_steps(model, cfg, XS, YS), (XS, YS))
+    video_stage.main()
+    report.main()
+    first = {p.name: p.read_bytes() for p in sorted(REPORTS.iterdir()) if p.is_file()}
+    page = first["report.md"].decode("utf-8")
+    links = re.findall(r"\]\(([^)]*)\)", page)
+    assert {"loss.png", "fit.png", "first_frame.png", "final_frame.png"} <= set(links)
+    assert {"training.mp4", "preview/training.gif"} <= set(links)
+    for link in links:
+        assert "://" not in link
+        assert not link.startswith("/")
+        assert (REPORTS / link).is_file(), link
+    assert first["first_frame.png"] == Path("data/frames/frame_000000.png").read_bytes()
+    assert first["final_frame.png"] == Path("data/frames/frame_000002.png").read_bytes()
+    report.main()
+    assert {p.name: p.read_bytes() for p in sorted(REPORTS.iterdir()) if p.is_file()} == first

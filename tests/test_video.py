@@ -1,0 +1,212 @@
+"""The video stage: exact frame counts, even sizes, H.264 yuv420p, same bytes every run."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import imageio.v3 as iio
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nnreel import video
+from nnreel.io import ArtifactError
+from nnreel.stages import video as stage
+
+SHADES = [20, 200, 60, 240, 100, 0, 160, 40, 220, 80]  # neighbours differ a lot
+
+
+def write_params(path: Path, every: int = 1, **video_cfg: Any) -> None:
+    """params.yaml (JSON is YAML) with the given render.every and video keys."""
+    path.write_text(json.dumps({"render": {"every": every}, "video": video_cfg}), "utf-8")
+
+
+def make_frames(steps: list[int], size: tuple[int, int] = (64, 48)) -> list[int]:
+    """Solid grey frames data/frames/frame_{step}.png; returns each frame's shade."""
+    frames = Path("data/frames")
+    frames.mkdir(parents=True, exist_ok=True)
+    shades = [SHADES[i % len(SHADES)] for i in range(len(steps))]
+    width, height = size
+    for step, shade in zip(steps, shades, strict=True):
+        pixels = np.full((height, width, 3), shade, dtype=np.uint8)
+        iio.imwrite(frames / f"frame_{step:06d}.png", pixels)
+    return shades
+
+
+def decode(path: Path) -> tuple[str, tuple[int, int], list[float]]:
+    """The MP4's video stream line, its size, and each decoded frame's mean grey level."""
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    probe = subprocess.run(
+        [ffmpeg, "-hide_banner", "-i", str(path)], capture_output=True, text=True
+    )
+    (stream,) = [line for line in probe.stderr.splitlines() if "Video:" in line]
+    found = re.search(r" (\d+)x(\d+)[ ,]", stream)
+    assert found
+    width, height = int(found[1]), int(found[2])
+    raw = subprocess.run(
+        [ffmpeg, "-v", "error", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    n = width * height
+    assert len(raw) % n == 0
+    means = [float(np.frombuffer(raw[i : i + n], np.uint8).mean()) for i in range(0, len(raw), n)]
+    return stream, (width, height), means
+
+
+def gif_frames(path: Path) -> np.ndarray[Any, Any]:
+    return np.asarray(iio.imread(path, index=None))
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_mp4_has_each_frame_once_in_order_then_the_hold(project: Path) -> None:
+    write_params(project / "params.yaml", fps=10, hold_last_s=0.5, gif=False)
+    shades = make_frames(list(range(7)))
+    stage.main()
+    stream, size, means = decode(project / "reports/training.mp4")
+    assert "Video: h264" in stream
+    assert "yuv420p(" in stream
+    assert size == (64, 48)
+    assert len(means) == 7 + 5
+    expected = shades + [shades[-1]] * 5
+    assert all(abs(m - e) < 6 for m, e in zip(means, expected, strict=True)), means
+    assert not (project / "reports/preview/training.gif").exists()
+
+
+@pytest.mark.slow
+def test_sparse_steps_odd_size_and_gif(project: Path) -> None:
+    write_params(project / "params.yaml", every=5, fps=30, hold_last_s=0.0, gif_frames=3)
+    steps = [0, 5, 10, 15, 17]
+    shades = make_frames(steps, size=(65, 47))
+    stage.main()
+    _, size, means = decode(project / "reports/training.mp4")
+    assert size == (66, 48)
+    assert len(means) == len(steps)
+    gif = gif_frames(project / "reports/preview/training.gif")
+    width = 800  # video.gif_width default
+    assert gif.shape[0] == 3
+    assert gif.shape[2] == width
+    picked = [shades[0], shades[2], shades[4]]
+    assert [round(float(f.mean())) for f in gif] == pytest.approx(picked, abs=6)
+
+
+@pytest.mark.slow
+def test_gif_holds_the_last_frame(project: Path) -> None:
+    write_params(project / "params.yaml", gif_frames=4, gif_width=100, hold_last_s=0.5)
+    make_frames(list(range(10)))
+    stage.main()
+    gif = gif_frames(project / "reports/preview/training.gif")
+    delay = video.gif_delay_cs(4)
+    assert gif.shape[0] == 4 + round(50 / delay)
+    assert gif.shape[1:3] == (75, 100)
+
+
+@pytest.mark.slow
+def test_mp4_and_gif_are_byte_identical_across_runs(project: Path) -> None:
+    write_params(project / "params.yaml", fps=30, hold_last_s=0.2, gif_frames=4, gif_width=120)
+    make_frames(list(range(9)), size=(96, 64))
+    outputs = [project / "reports/training.mp4", project / "reports/preview/training.gif"]
+    stage.main()
+    first = [p.read_bytes() for p in outputs]
+    stage.main()
+    assert [p.read_bytes() for p in outputs] == first
+    assert b"Lavf" not in first[0]
+    assert sorted(p.name for p in (project / "reports").iterdir()) == ["preview", "training.mp4"]
+    assert [p.name for p in (project / "reports/preview").iterdir()] == ["training.gif"]
+
+
+def test_missing_frames_name_the_file_and_the_fix(project: Path) -> None:
+    write_params(project / "params.yaml")
+    with pytest.raises(ArtifactError, match=r"data/frames: missing .*dvc repro -f render"):
+        stage.main()
+    Path("data/frames").mkdir(parents=True)
+    with pytest.raises(ArtifactError, match="holds no frames"):
+        stage.main()
+
+
+def test_a_gap_in_the_steps_is_reported(project: Path) -> None:
+    write_params(project / "params.yaml", every=5)
+    make_frames([0, 10, 12])
+    with pytest.raises(ArtifactError, match=r"frame_000005\.png: missing"):
+        stage.main()
+    assert not Path("reports/training.mp4").exists()
+
+
+def test_a_damaged_frame_is_reported(project: Path) -> None:
+    write_params(project / "params.yaml")
+    make_frames([0, 1, 2])
+    Path("data/frames/frame_000001.png").write_bytes(b"not a png")
+    with pytest.raises(ArtifactError, match=r"frame_000001\.png: not a PNG image"):
+        stage.main()
+
+
+def test_frames_of_different_sizes_are_reported(project: Path) -> None:
+    write_params(project / "params.yaml")
+    make_frames([0, 1])
+    make_frames([2], size=(32, 32))
+    with pytest.raises(ArtifactError, match=r"frame_000002\.png: is 32x32 pixels, not 64x48"):
+        stage.main()
+
+
+def test_a_cut_off_frame_is_reported(project: Path) -> None:
+    write_params(project / "params.yaml")
+    make_frames([0, 1, 2])
+    frame = Path("data/frames/frame_000002.png")
+    frame.write_bytes(frame.read_bytes()[:-5])
+    with pytest.raises(ArtifactError, match=r"frame_000002\.png: cut off"):
+        stage.main()
+
+
+@pytest.mark.slow
+def test_ffmpeg_failing_keeps_the_old_outputs_and_leaves_no_temp(project: Path) -> None:
+    write_params(project / "params.yaml", gif=False)
+    make_frames([0, 1, 2])
+    stage.main()
+    before = Path("reports/training.mp4").read_bytes()
+    frame = Path("data/frames/frame_000001.png")
+    good = frame.read_bytes()
+    frame.write_bytes(good[:41] + b"\xff" * 16 + good[57:])  # garbage inside the image data
+    with pytest.raises(RuntimeError, match=r"ffmpeg exited with .*\n.*png"):
+        stage.main()
+    assert sorted(p.name for p in Path("reports").iterdir()) == ["preview", "training.mp4"]
+    assert Path("reports/training.mp4").read_bytes() == before
+
+
+def test_concat_list_quotes_awkward_paths(tmp_path: Path) -> None:
+    path = tmp_path / "it's here" / "frame_000000.png"
+    text = video.concat_list([path])
+    assert text.splitlines()[1] == "file '" + str(path.resolve()).replace("'", "'\\''") + "'"
+
+
+@given(st.integers(1, 3000), st.integers(2, 200))
+def test_gif_picks_spread_evenly_from_first_to_last(n: int, k: int) -> None:
+    picks = video.gif_picks(n, k)
+    assert len(picks) == min(n, k)
+    assert picks[0] == 0
+    assert picks[-1] == n - 1
+    gaps = [b - a for a, b in itertools.pairwise(picks)]
+    assert all(g > 0 for g in gaps)
+    assert not gaps or max(gaps) - min(gaps) <= 1
+
+
+def test_expected_steps_include_the_last() -> None:
+    assert video.expected_steps(12, 5) == [0, 5, 10, 12]
+    assert video.expected_steps(10, 5) == [0, 5, 10]
+    assert video.expected_steps(0, 3) == [0]
+
+
+def test_video_seconds_counts_the_hold() -> None:
+    assert video.video_seconds(601, 30, 1.0) == pytest.approx(631 / 30)

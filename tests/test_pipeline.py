@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,16 +11,9 @@ import pytest
 from ruamel.yaml import YAML
 
 from nnreel.compose import compose
+from tests.repo import ROOT, make_repo, run
 
-ROOT = Path(__file__).resolve().parents[1]
 yaml = YAML(typ="safe", pure=True)
-
-# A small film: few steps, small frames. Written into conf/ so that `dvc exp run` keeps it.
-SMALL: dict[str, dict[str, object]] = {
-    "train/default.yaml": {"steps": 12},
-    "render/default.yaml": {"width": 320, "height": 200, "workers": 2},
-    "video/default.yaml": {"gif_frames": 4, "gif_width": 160, "hold_last_s": 0.5},
-}
 
 
 def test_params_yaml_is_the_composition_of_conf(tmp_path: Path) -> None:
@@ -52,38 +43,6 @@ def test_each_stage_depends_on_exactly_the_modules_it_imports(name: str) -> None
     assert deps == imported_modules(module)
 
 
-def run(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    env["PYTHONPATH"] = str(cwd / "src")
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
-    if check and result.returncode:
-        raise AssertionError(f"{args} failed:\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def make_repo(tmp: Path) -> Path:
-    """A git + DVC copy of the committed project, shrunk to a small film."""
-    repo = tmp / "repo"
-    files = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
-    )
-    for name in files.stdout.split():
-        if (ROOT / name).is_file() and not name.startswith(("tests/", "docs/")):
-            (repo / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, repo / name)
-    for name, changes in SMALL.items():
-        path = repo / "conf" / name
-        yaml.dump(dict(yaml.load(path.read_text())) | changes, path)
-    compose(repo / "params.yaml", repo / "conf")
-    (repo / "dvc.lock").unlink(missing_ok=True)
-    run(repo, "git", "init", "-q", "-b", "main")
-    run(repo, "git", "config", "user.email", "ci@nnreel.invalid")
-    run(repo, "git", "config", "user.name", "nnreel tests")
-    run(repo, "git", "add", "-A")
-    run(repo, "git", "commit", "-qm", "small film")
-    return repo
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small film reproduced once, committed; tests run experiments on top of it."""
@@ -98,7 +57,21 @@ def ran_stages(output: str) -> set[str]:
     return {line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")}
 
 
-OUTPUTS = ["data/samples.json", "data/checkpoints.jsonl", "data/frames/frame_000000.png"]
+OUTPUTS = [
+    "data/samples.json",
+    "data/checkpoints.jsonl",
+    "data/frames/frame_000000.png",
+    "data/frames/frame_000012.png",
+    "reports/training.mp4",
+    "reports/preview/training.gif",
+    "reports/metrics.json",
+    "reports/history.tsv",
+    "reports/report.md",
+    "reports/loss.png",
+    "reports/fit.png",
+    "reports/first_frame.png",
+    "reports/final_frame.png",
+]
 
 
 @pytest.mark.slow
@@ -164,10 +137,12 @@ def test_a_queued_sweep_runs_two_experiments_in_parallel(repo: Path) -> None:
     run(repo, "dvc", "exp", "run", "--queue", "-S", "train.lr=0.01,0.02")
     run(repo, "dvc", "exp", "run", "--run-all", "-j", "2")
     shown = json.loads(run(repo, "dvc", "exp", "show", "--json").stdout)
-    lrs = set()
+    final_loss = {}
     for commit in shown:
         for exp in commit.get("experiments") or []:
-            for rev in exp["revs"]:
-                data = rev["data"]
-                lrs.add(data["params"]["params.yaml"]["data"]["train"]["lr"])
-    assert {0.01, 0.02} <= lrs
+            data = exp["revs"][0]["data"]
+            lr = data["params"]["params.yaml"]["data"]["train"]["lr"]
+            final_loss[lr] = data["metrics"]["reports/metrics.json"]["data"]["final_loss"]
+    assert {0.01, 0.02} <= set(final_loss)
+    assert final_loss[0.01] != final_loss[0.02]
+    assert all(isinstance(v, float) and v > 0 for v in final_loss.values())

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from isal import isal_zlib
 from matplotlib import colormaps, rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -133,16 +134,19 @@ def compact(v: float, _pos: object = None) -> str:
 
 
 def encode_png(rgba: np.ndarray) -> bytes:
-    """A PNG of an RGBA pixel array, with no metadata; deflate level 1, which is fastest."""
+    """An RGB PNG of an opaque RGBA pixel array, with no metadata.
+
+    ISA-L's deflate at level 1 takes about 1 ms a frame where zlib's fastest level takes 10.
+    """
     h, w, _ = rgba.shape
-    rows = np.zeros((h, 1 + 4 * w), np.uint8)  # each row starts with its filter type: 0, none
-    rows[:, 1:] = rgba.reshape(h, 4 * w)
-    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    rows = np.zeros((h, 1 + 3 * w), np.uint8)  # each row starts with its filter type: 0, none
+    rows[:, 1:] = rgba[:, :, :3].reshape(h, 3 * w)
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit RGB
     return b"\x89PNG\r\n\x1a\n" + b"".join(
         struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
         for kind, body in (
             (b"IHDR", header),
-            (b"IDAT", zlib.compress(rows.data, 1)),
+            (b"IDAT", isal_zlib.compress(rows.data, 1)),
             (b"IEND", b""),
         )
     )

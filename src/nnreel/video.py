@@ -96,7 +96,7 @@ def mp4_args(ffmpeg: str, concat: Path, out: Path, fps: int, hold: int) -> list[
     return [
         *_input(ffmpeg, concat),
         *("-vf", ",".join(filters), "-an", "-r", str(fps)),
-        *("-c:v", "libx264", "-preset", "medium", "-crf", str(CRF), "-pix_fmt", "yuv420p"),
+        *("-c:v", "libx264", "-preset", "veryfast", "-crf", str(CRF), "-pix_fmt", "yuv420p"),
         *("-threads", str(THREADS), "-filter_threads", "1"),
         *BITEXACT,
         *("-movflags", "+faststart", "-f", "mp4", str(out)),

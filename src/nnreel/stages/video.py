@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -105,12 +106,17 @@ def main() -> None:
     GIF.parent.mkdir(parents=True, exist_ok=True)
     # Everything is made in a hidden directory beside the outputs, then renamed into place
     # together; an error or Ctrl-C removes the directory and leaves the old outputs alone.
-    with tempfile.TemporaryDirectory(prefix=".video-", dir=REPORTS) as name:
-        made = {MP4: make_mp4(paths, Path(name), v.fps, v.hold_last_s)}
+    # The MP4 and the GIF are encoded at the same time, each by a one-threaded ffmpeg.
+    with (
+        tempfile.TemporaryDirectory(prefix=".video-", dir=REPORTS) as name,
+        ThreadPoolExecutor(2) as pool,
+    ):
+        made = {MP4: pool.submit(make_mp4, paths, Path(name), v.fps, v.hold_last_s)}
         if v.gif:
-            made[GIF] = make_gif(paths, Path(name), v.gif_width, v.gif_frames, v.hold_last_s)
+            args = (paths, Path(name), v.gif_width, v.gif_frames, v.hold_last_s)
+            made[GIF] = pool.submit(make_gif, *args)
         for out, tmp in made.items():
-            os.replace(tmp, out)
+            os.replace(tmp.result(), out)
     if not v.gif:
         GIF.unlink(missing_ok=True)  # a stale preview would not match the film
 

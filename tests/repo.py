@@ -1,0 +1,55 @@
+"""A temporary git + DVC copy of the project, shrunk to a small film, for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from nnreel.compose import compose
+
+ROOT = Path(__file__).resolve().parents[1]
+yaml = YAML(typ="safe", pure=True)
+
+# A small film: few steps, small frames. Written into conf/ so that `dvc exp run` keeps it.
+SMALL: dict[str, dict[str, object]] = {
+    "train/default.yaml": {"steps": 12},
+    "render/default.yaml": {"width": 320, "height": 200, "workers": 2},
+    "video/default.yaml": {"gif_frames": 4, "gif_width": 160, "hold_last_s": 0.5},
+}
+
+
+def run(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env["PYTHONPATH"] = str(cwd / "src")
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    if check and result.returncode:
+        raise AssertionError(f"{args} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def make_repo(tmp: Path) -> Path:
+    """A git + DVC copy of the committed project, shrunk to a small film."""
+    repo = tmp / "repo"
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    for name in files.stdout.split():
+        if (ROOT / name).is_file() and not name.startswith(("tests/", "docs/")):
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, repo / name)
+    for name, changes in SMALL.items():
+        path = repo / "conf" / name
+        yaml.dump(dict(yaml.load(path.read_text())) | changes, path)
+    compose(repo / "params.yaml", repo / "conf")
+    (repo / "dvc.lock").unlink(missing_ok=True)
+    run(repo, "git", "init", "-q", "-b", "main")
+    run(repo, "git", "config", "user.email", "ci@nnreel.invalid")
+    run(repo, "git", "config", "user.name", "nnreel tests")
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-qm", "small film")
+    return repo

@@ -1,0 +1,113 @@
+"""Reproducibility: the CI gate, forced reruns, sharing through a remote, and comparisons."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.repo import ROOT, make_repo, run
+from tests.test_video import decode
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small film reproduced and committed, lock and small reports included."""
+    repo = make_repo(tmp_path_factory.mktemp("repro"))
+    shutil.copytree(ROOT / ".ci", repo / ".ci", dirs_exist_ok=True)
+    run(repo, "dvc", "repro")
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-qm", "reproduced")
+    return repo
+
+
+def copy_of(repo: Path, tmp_path: Path) -> Path:
+    shutil.copytree(repo, tmp_path / "copy", symlinks=True)
+    return tmp_path / "copy"
+
+
+def outputs(repo: Path) -> dict[str, bytes]:
+    """Every pipeline output, by path."""
+    found = [*repo.glob("data/**/*"), *repo.glob("reports/**/*")]
+    return {p.relative_to(repo).as_posix(): p.read_bytes() for p in found if p.is_file()}
+
+
+def test_the_gate_passes_on_a_reproduced_commit(reproduced: Path, tmp_path: Path) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    result = run(repo, ".ci/gate")
+    assert "reproduced byte for byte" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("src/nnreel/render.py", 'PREDICTION = "magenta"', 'PREDICTION = "purple"'),
+        ("src/nnreel/training.py", "lr = c.lr\n", "lr = c.lr * 1.001\n"),
+    ],
+)
+def test_the_gate_fails_when_code_changes_without_a_new_lock(
+    reproduced: Path, tmp_path: Path, path: str, old: str, new: str
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    source = repo / path
+    text = source.read_text()
+    assert old in text
+    source.write_text(text.replace(old, new, 1))
+    run(repo, "git", "commit", "-qam", "a change without rerunning the pipeline")
+    result = run(repo, ".ci/gate", check=False)
+    assert result.returncode != 0
+    assert "dvc.lock" in result.stdout + result.stderr
+
+
+def test_the_gate_fails_when_params_drift_from_conf(reproduced: Path, tmp_path: Path) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    conf = repo / "conf/train/default.yaml"
+    conf.write_text(conf.read_text().replace("lr: 0.01", "lr: 0.02"))
+    run(repo, "git", "commit", "-qam", "conf changed, params.yaml not recomposed")
+    result = run(repo, ".ci/gate", check=False)
+    assert result.returncode != 0
+    assert "params.yaml differs from conf/" in result.stderr
+
+
+def test_forced_reruns_reproduce_the_lock_and_every_output(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    lock, before = (repo / "dvc.lock").read_bytes(), outputs(repo)
+    for _ in range(2):
+        run(repo, "dvc", "repro", "--force")
+        assert (repo / "dvc.lock").read_bytes() == lock
+        assert outputs(repo) == before
+
+
+def test_a_fresh_clone_pulls_every_output_from_a_remote(reproduced: Path, tmp_path: Path) -> None:
+    repo = copy_of(reproduced, tmp_path / "origin")
+    run(repo, "dvc", "remote", "add", "-d", "shared", str(tmp_path / "remote"))
+    run(repo, "git", "commit", "-qam", "a shared DVC remote")
+    run(repo, "dvc", "push")
+    clone = tmp_path / "clone"
+    run(tmp_path, "git", "clone", "-q", str(repo), str(clone))
+    assert not (clone / "data/checkpoints.jsonl").exists()
+    run(clone, "dvc", "pull")
+    assert run(clone, "dvc", "status", "--json").stdout.strip() == "{}"
+    assert outputs(clone) == outputs(repo)
+
+
+def test_compare_renders_experiments_side_by_side_without_retraining(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    for lr in ("0.02", "0.05"):
+        run(repo, "dvc", "exp", "run", "-n", f"lr-{lr}", "-S", f"train.lr={lr}")
+    result = run(repo, "python", "-m", "nnreel.compare", "lr-0.02", "lr-0.05", "--frames", "7")
+    assert "Running stage" not in result.stdout + result.stderr
+    _, size, means = decode(repo / "compare/compare.mp4")
+    assert size == (1600, 500) and len(means) == 7
+    assert (repo / "compare/loss.png").stat().st_size > 0
+    bad = run(repo, "python", "-m", "nnreel.compare", "lr-0.02", "no-such-exp", check=False)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().splitlines() == [bad.stderr.strip()]
+    assert bad.stderr.startswith("nnreel compare: error: no-such-exp")

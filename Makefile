@@ -5,7 +5,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test lint params bench lock clean
+.PHONY: run test lint params docs bench lock clean
 
 run: $(STAMP)
 	dvc repro
@@ -28,6 +28,11 @@ $(STAMP): requirements.lock pyproject.toml
 # Compose params.yaml from conf/ exactly as `dvc exp run` does.
 params: $(STAMP)
 	python -m nnreel.compose
+
+# Refresh the pictures at the top of the README from the latest run.
+docs: run
+	cp reports/final_frame.png docs/final_frame.png
+	cp reports/preview/training.gif docs/training.gif
 
 bench: $(STAMP)
 	python benchmarks/bench_train.py

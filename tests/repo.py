@@ -39,7 +39,7 @@ def make_repo(tmp: Path) -> Path:
         ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
     )
     for name in files.stdout.split():
-        if (ROOT / name).is_file() and not name.startswith(("tests/", "docs/")):
+        if (ROOT / name).is_file() and not name.startswith("tests/"):
             (repo / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, repo / name)
     for name, changes in SMALL.items():

@@ -19,6 +19,8 @@ def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = make_repo(tmp_path_factory.mktemp("repro"))
     shutil.copytree(ROOT / ".ci", repo / ".ci", dirs_exist_ok=True)
     run(repo, "dvc", "repro")
+    shutil.copy(repo / "reports/final_frame.png", repo / "docs/final_frame.png")
+    shutil.copy(repo / "reports/preview/training.gif", repo / "docs/training.gif")
     run(repo, "git", "add", "-A")
     run(repo, "git", "commit", "-qm", "reproduced")
     return repo

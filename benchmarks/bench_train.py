@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from nnreel.checkpoints import Step, encode_run
 from nnreel.config import TrainConfig
@@ -212,19 +212,88 @@ class Value:
                 v._backward(v.grad)
 
 
-def scalar_steps(pb: Problem) -> Iterator[Step]:
-    params = [Value(t) for t in pb.theta]
+class GraphValue:
+    """A scalar autograd node shaped as micrograd shapes it: a set of children, an op label,
+    a `_backward` closure over its output, and a recursive topological sort."""
+
+    def __init__(self, data: float, children: tuple[GraphValue, ...] = (), op: str = "") -> None:
+        self.data = data
+        self.grad = 0.0
+        self._backward: Callable[[], None] = lambda: None
+        self._prev = set(children)
+        self._op = op
+
+    def __add__(self, other: GraphValue | float) -> GraphValue:
+        other = other if isinstance(other, GraphValue) else GraphValue(other)
+        out = GraphValue(self.data + other.data, (self, other), "+")
+
+        def _backward() -> None:
+            self.grad += out.grad
+            other.grad += out.grad
+
+        out._backward = _backward
+        return out
+
+    __radd__ = __add__
+
+    def __mul__(self, other: GraphValue | float) -> GraphValue:
+        other = other if isinstance(other, GraphValue) else GraphValue(other)
+        out = GraphValue(self.data * other.data, (self, other), "*")
+
+        def _backward() -> None:
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> GraphValue:
+        return self * -1.0
+
+    def __rsub__(self, other: float) -> GraphValue:
+        return other + -self
+
+    def softplus(self) -> GraphValue:
+        out = GraphValue(softplus(self.data), (self,), "softplus")
+
+        def _backward() -> None:
+            self.grad += sigmoid(self.data) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def backward(self) -> None:
+        topo: list[GraphValue] = []
+        visited: set[GraphValue] = set()
+
+        def build_topo(v: GraphValue) -> None:
+            if v not in visited:
+                visited.add(v)
+                for child in v._prev:
+                    build_topo(child)
+                topo.append(v)
+
+        build_topo(self)
+        self.grad = 1.0
+        for v in reversed(topo):
+            v._backward()
+
+
+def scalar_steps(pb: Problem, node: type[Value] | type[GraphValue] = Value) -> Iterator[Step]:
+    params: list[Any] = [node(t) for t in pb.theta]  # either engine
     at = {name: v for name, v in zip(pb.names, params, strict=True)}
     neurons = [(at[f"iw{j}"], at[f"b{j}"], at[f"ow{j}"]) for j in range(1, pb.width + 1)]
     for k in range(pb.steps + 1):
-        loss: Value | float = 0.0
+        loss: Any = 0.0
         for x, y in zip(pb.xs, pb.ys, strict=True):
-            prediction: Value | float = 0.0
+            prediction: Any = 0.0
             for iw, b, ow in neurons:
                 prediction = (iw * x + b).softplus() * ow + prediction
             r = y - prediction
             loss = r * r + loss
-        assert isinstance(loss, Value)
+        assert isinstance(loss, Value | GraphValue)
         for p in params:
             p.grad = 0.0
         loss.backward()
@@ -237,6 +306,12 @@ def scalar_steps(pb: Problem) -> Iterator[Step]:
 def run_scalar(pb: Problem, out: Path | None) -> list[float]:
     losses: list[float] = []
     write_or_drain(pb, tracked(scalar_steps(pb), losses), out)
+    return losses
+
+
+def run_micrograd_style(pb: Problem, out: Path | None) -> list[float]:
+    losses: list[float] = []
+    write_or_drain(pb, tracked(scalar_steps(pb, GraphValue), losses), out)
     return losses
 
 
@@ -311,7 +386,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         rows = bench(
             small,
-            [("nnreel", run_nnreel, 7), *torch_runner, ("scalar autograd", run_scalar, 3)],
+            [
+                ("nnreel", run_nnreel, 7),
+                *torch_runner,
+                ("scalar autograd", run_scalar, 3),
+                ("micrograd-style", run_micrograd_style, 3),
+            ],
             Path(tmp),
         )
         for row in rows:
@@ -328,6 +408,7 @@ def main() -> None:
     print("\nratios of steps/s, 1 → 2 → 1 network, records written:")
     ratio(rows, "torch", TARGET_TORCH)
     ratio(rows, "scalar autograd", TARGET_SCALAR)
+    ratio(rows, "micrograd-style", TARGET_SCALAR)
 
 
 if __name__ == "__main__":

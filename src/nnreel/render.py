@@ -100,6 +100,15 @@ def curve_limits(
     return padded(lo, hi)
 
 
+def history_limits(values: np.ndarray) -> tuple[float, float]:
+    """y-limits of a history; when a few spikes dwarf the rest, they may leave the panel."""
+    lo, hi = float(values.min()), float(values.max())
+    robust_lo, robust_hi = (float(v) for v in np.percentile(values, [2, 98]))
+    if hi - lo > 4 * (robust_hi - robust_lo) > 0:
+        lo, hi = robust_lo, robust_hi
+    return padded(lo, hi)
+
+
 def neuron_colours(n: int) -> list[Any]:
     """One distinct colour per last-layer neuron, none of them the prediction's magenta."""
     if n <= len(COLOURS):
@@ -286,7 +295,7 @@ class FrameRenderer:
             ob = self._panel(self.fig.add_subplot(column[1]), "ob", True)
             self._track(ob, grads[:, self.net.ob_at], PREDICTION, self.net.ob_at)
         self._track(self._panel(loss_ax, "", True), losses, PREDICTION, -1)
-        if losses.min() > 0 and losses.max() >= 100 * losses.min():
+        if losses.min() > 0 and losses.max() >= 10 * losses.min():
             loss_ax.set_yscale("log")
             loss_ax.set_ylim(losses.min() / 1.5, losses.max() * 1.5)
         colours = neuron_colours(len(self.net.ow_at))
@@ -295,9 +304,7 @@ class FrameRenderer:
                 ax = self._panel(self.fig.add_subplot(grid[r, c + 1]), label, r == len(panels) - 1)
                 for name, j in pairs:
                     self._track(ax, grads[:, at[name]], colours[j], at[name])
-                lows = [grads[:, at[name]].min() for name, _ in pairs]
-                highs = [grads[:, at[name]].max() for name, _ in pairs]
-                ax.set_ylim(*padded(min(lows), max(highs)))
+                ax.set_ylim(*history_limits(grads[:, [at[name] for name, _ in pairs]]))
 
     def _panel(self, ax: Axes, param: str, tick_labels: bool) -> Axes:
         """A history panel over all steps, titled with what it shows."""

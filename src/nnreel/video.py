@@ -77,25 +77,27 @@ def concat_list(paths: Sequence[Path]) -> str:
     return "ffconcat version 1.0\n" + "".join(f"file {q}\n" for q in quoted)
 
 
+QUIET = ("-nostdin", "-hide_banner", "-loglevel", "error", "-xerror", "-y")
+
+
 def _input(ffmpeg: str, concat: Path) -> list[str]:
-    quiet = ["-nostdin", "-hide_banner", "-loglevel", "error", "-xerror", "-y"]
-    return [ffmpeg, *quiet, "-f", "concat", "-safe", "0", "-i", str(concat)]
+    return [ffmpeg, *QUIET, "-f", "concat", "-safe", "0", "-i", str(concat)]
 
 
-def mp4_args(ffmpeg: str, concat: Path, out: Path, fps: int, hold: int) -> list[str]:
-    """Encode the listed frames to an H.264 yuv420p MP4 at `fps`, the last held `hold` more."""
+def mp4_args(ffmpeg: str, frames: Path, out: Path, fps: int, hold: int) -> list[str]:
+    """Encode frames/frame_*.png, in name order, to an H.264 yuv420p MP4 at `fps`, the last
+    frame held `hold` frames more. ffmpeg reads the PNGs itself, two decoding threads."""
     filters = [
         "pad=ceil(iw/2)*2:ceil(ih/2)*2:color=white",  # yuv420p needs even sizes
-        "scale=out_color_matrix=bt709:out_range=tv",
-        "format=yuv420p",
-        "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv",
+        "format=yuv420p",  # swscale's own RGB→YUV: the BT.601 matrix, limited range
+        "setparams=colorspace=smpte170m:color_primaries=smpte170m:color_trc=smpte170m:range=tv",
         f"tpad=stop_mode=clone:stop={hold}",
-        f"settb=1/{fps}",
-        "setpts=N",
     ]
+    pattern = str(frames / "frame_*.png")  # glob(3): `frames` must hold no [*? characters
     return [
-        *_input(ffmpeg, concat),
-        *("-vf", ",".join(filters), "-an", "-r", str(fps)),
+        *(ffmpeg, *QUIET, "-threads", "2", "-framerate", str(fps)),
+        *("-f", "image2", "-pattern_type", "glob", "-i", pattern),
+        *("-vf", ",".join(filters), "-an"),
         *("-c:v", "libx264", "-preset", "veryfast", "-crf", str(CRF), "-pix_fmt", "yuv420p"),
         *("-threads", str(THREADS), "-filter_threads", "1"),
         *BITEXACT,

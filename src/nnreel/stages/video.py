@@ -76,12 +76,11 @@ def run_ffmpeg(args: list[str]) -> None:
         raise RuntimeError(f"ffmpeg exited with {done.returncode}:\n{done.stderr}")
 
 
-def make_mp4(paths: list[Path], tmp: Path, fps: int, hold_last_s: float) -> Path:
-    """The film, encoded into the temporary directory `tmp`."""
-    concat, out = tmp / "frames.ffconcat", tmp / "training.mp4"
-    concat.write_text(video.concat_list(paths), encoding="utf-8")
+def make_mp4(frames: Path, tmp: Path, fps: int, hold_last_s: float) -> Path:
+    """The film of the checked frames in `frames`, encoded into the temporary directory `tmp`."""
+    out = tmp / "training.mp4"
     hold = video.hold_frames(fps, hold_last_s)
-    run_ffmpeg(video.mp4_args(imageio_ffmpeg.get_ffmpeg_exe(), concat, out, fps, hold))
+    run_ffmpeg(video.mp4_args(imageio_ffmpeg.get_ffmpeg_exe(), frames, out, fps, hold))
     return out
 
 
@@ -111,7 +110,7 @@ def main() -> None:
         tempfile.TemporaryDirectory(prefix=".video-", dir=REPORTS) as name,
         ThreadPoolExecutor(2) as pool,
     ):
-        made = {MP4: pool.submit(make_mp4, paths, Path(name), v.fps, v.hold_last_s)}
+        made = {MP4: pool.submit(make_mp4, FRAMES, Path(name), v.fps, v.hold_last_s)}
         if v.gif:
             args = (paths, Path(name), v.gif_width, v.gif_frames, v.hold_last_s)
             made[GIF] = pool.submit(make_gif, *args)

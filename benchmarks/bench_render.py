@@ -18,7 +18,6 @@ import platform
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 import matplotlib
@@ -29,7 +28,7 @@ from nnreel.checkpoints import Run
 from nnreel.config import Config, RenderConfig
 from nnreel.data import make_samples
 from nnreel.network import Net, init_params, neuron_params
-from nnreel.render import architecture, dense_grid, frame_steps
+from nnreel.render import dense_grid, frame_steps
 from nnreel.stages.render import write_frames
 from nnreel.training import train
 
@@ -45,14 +44,13 @@ def default_run() -> tuple[Run, Samples]:
     samples = make_samples(cfg.data, None)
     net = Net(cfg.model.arch)
     init = init_params(net.arch, cfg.seed, cfg.model.init.sigma)
-    steps = list(train(net, [init[n] for n in net.names], *samples, cfg.train))
-    config = {"seed": cfg.seed, "model": asdict(cfg.model), "train": asdict(cfg.train)}
-    return Run(net.names, config, steps, None), samples
+    steps = list(train(net, list(init.values()), *samples, cfg.train))
+    return Run(net.names, cfg, steps, None), samples
 
 
 def naive_frame(run: Run, samples: Samples, k: int) -> bytes:
     """One frame the notebook's way: everything rebuilt and laid out again."""
-    net = Net(architecture(run))
+    net = Net(run.config.model.arch)
     grid = dense_grid(samples[0])
     preds, contributions = net.predict(run.steps[k].params, grid)
     fig = Figure(figsize=(WIDTH / 100, HEIGHT / 100), dpi=100)

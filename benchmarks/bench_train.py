@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from nnreel.checkpoints import Step, encode_run
-from nnreel.config import TrainConfig
+from nnreel.config import Config, ModelConfig, TrainConfig
 from nnreel.data import softplus_sine
 from nnreel.network import Architecture, Net, init_params, sigmoid, softplus
 from nnreel.training import train
@@ -86,7 +86,8 @@ def write_or_drain(pb: Problem, steps: Iterable[Step], out: Path | None) -> None
             pass
         return
     with out.open("w", encoding="utf-8", newline="\n") as f:
-        f.writelines(encode_run(pb.names, {"benchmark": pb.title}, steps))
+        cfg = Config(model=ModelConfig(hidden=[pb.width]), train=TrainConfig(lr=pb.lr))
+        f.writelines(encode_run(pb.names, cfg, steps))
 
 
 def run_nnreel(pb: Problem, out: Path | None) -> list[float]:

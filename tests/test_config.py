@@ -112,6 +112,8 @@ def test_an_unknown_key_at_any_level_is_rejected_by_name(
     node[key] = value
     with pytest.raises(ConfigError) as info:
         parse_config(raw)
-    assert str(info.value).startswith(".".join((*section, key)) + " = ")
+    shown = key if key.isprintable() else repr(key)  # a newline must not break the line
+    assert str(info.value).startswith(".".join((*section, shown)) + " = ")
+    assert "\n" not in str(info.value)
     if section[-1:] != ("values",):  # a value there may first fail its own type check
         assert "unknown key" in str(info.value)

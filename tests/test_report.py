@@ -15,9 +15,10 @@ import pytest
 
 from nnreel import metrics
 from nnreel.checkpoints import Run, Step, encode_run
-from nnreel.config import ModelConfig, TrainConfig
+from nnreel.config import Config, ModelConfig, TrainConfig
 from nnreel.io import CHECKPOINTS, SAMPLES, ArtifactError, write_lines, write_samples
 from nnreel.network import Architecture, Net, init_params
+from nnreel.render import loss_figure
 from nnreel.stages import report
 from nnreel.stages import video as video_stage
 from nnreel.training import train
@@ -26,9 +27,9 @@ REPORTS = Path("reports")
 XS, YS = [0.0, 1.0, 2.0, 3.0], [1.0, 1.5, 3.0, 4.0]
 
 
-def made_by(model: ModelConfig, trained: TrainConfig) -> dict[str, Any]:
-    """The header config, as the train stage records it."""
-    return {"seed": 13, "model": dataclasses.asdict(model), "train": dataclasses.asdict(trained)}
+def made_by(model: ModelConfig, trained: TrainConfig) -> Config:
+    """The config the train stage records in the header."""
+    return Config(model=model, train=trained)
 
 
 def write_inputs(
@@ -149,12 +150,13 @@ def test_history_has_one_row_per_step_with_exact_floats(project: Path) -> None:
         assert [float(v) for v in row[1:]] == [s.loss, *s.params, *s.grads]
 
 
-def test_loss_plot_turns_logarithmic_beyond_two_decades() -> None:
+def test_loss_plot_turns_logarithmic_from_one_decade() -> None:
     names = Net(Architecture()).names
-    run = Run(names, {}, [Step(k, 10.0**-k, [0.0] * 6, [0.0] * 6) for k in range(4)], None)
-    assert report.loss_figure(run, "ssr").axes[0].get_yscale() == "log"
-    flat = dataclasses.replace(run, steps=run.steps[:2])
-    assert report.loss_figure(flat, "ssr").axes[0].get_yscale() == "linear"
+    steps = [Step(k, 10.0**-k, [0.0] * 6, [0.0] * 6) for k in range(3)]
+    run = Run(names, Config(), steps, None)
+    assert loss_figure(run).axes[0].get_yscale() == "log"
+    flat = dataclasses.replace(run, steps=[dataclasses.replace(s, loss=1 + s.loss) for s in steps])
+    assert loss_figure(flat).axes[0].get_yscale() == "linear"
 
 
 def test_missing_frames_name_the_render_stage(project: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -57,16 +56,20 @@ def test_bad_input_is_one_line_on_stderr_and_exit_status_2(
     assert err.splitlines() == [f"nnreel {stage_name}: error: {message}"]
 
 
-def test_a_damaged_checkpoints_file_names_itself_and_the_fix(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stage_name", ["render", "report"])
+def test_a_truncated_checkpoints_file_names_itself_and_the_fix(
+    tmp_path: Path, stage_name: str
+) -> None:
     cwd = project(tmp_path, "train: {steps: 20}\n")
     assert finish(cwd, "generate")[0] == finish(cwd, "train")[0] == 0
     checkpoints = cwd / "data/checkpoints.jsonl"
     checkpoints.write_text("".join(checkpoints.read_text().splitlines(keepends=True)[:-3]))
-    from nnreel.io import read_run  # the loader every downstream stage uses
-
-    os.chdir(cwd)
-    with pytest.raises(ValueError, match=r"checkpoints.jsonl: truncated.*dvc repro -f train"):
-        read_run()
+    code, err = finish(cwd, stage_name)
+    assert code == 2
+    assert err.splitlines() == [
+        f"nnreel {stage_name}: error: data/checkpoints.jsonl: truncated: the end record is "
+        "missing (rebuild it with: dvc repro -f train)"
+    ]
 
 
 @pytest.mark.slow
@@ -75,7 +78,10 @@ def test_an_interrupted_training_leaves_no_checkpoints_file(tmp_path: Path, sig:
     cwd = project(tmp_path, "train: {steps: 2000000}\n")
     assert finish(cwd, "generate")[0] == 0
     proc = stage(cwd, "train")
-    time.sleep(1.5)
+    deadline = time.monotonic() + 60
+    while not (cwd / "data/.checkpoints.jsonl.tmp").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # interrupt mid-write, not during start-up
+    time.sleep(0.3)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert not (cwd / "data/checkpoints.jsonl").exists()

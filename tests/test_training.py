@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nnreel.checkpoints import Step, decode_run, encode_run
-from nnreel.config import TrainConfig
-from nnreel.errors import CheckpointError
+from nnreel.config import Config, ModelConfig, TrainConfig
+from nnreel.errors import CheckpointError, DataError
 from nnreel.network import Architecture, Net, init_params
 from nnreel.training import train
 from tests.conftest import REFERENCE_INIT, REFERENCE_SSR0, Samples
@@ -28,8 +28,14 @@ def run(cfg: TrainConfig, samples: Samples, arch: Architecture | None = None) ->
     return list(train(net, [p[n] for n in net.names], xs, ys, cfg))
 
 
+def config_for(names: list[str]) -> Config:
+    """A config whose network has exactly these parameter names (one layer, maybe ob)."""
+    width = sum(n.startswith("iw") for n in names)
+    return Config(model=ModelConfig(hidden=[width], output_bias="ob" in names))
+
+
 def lines_of(steps: list[Step], names: list[str]) -> list[str]:
-    return list(encode_run(names, {"seed": 13}, steps))
+    return list(encode_run(names, config_for(names), steps))
 
 
 def test_default_run_starts_at_the_reference_ssr_and_learns(samples: Samples) -> None:
@@ -84,10 +90,10 @@ def test_checkpoint_round_trip_is_float_exact(samples: Samples) -> None:
     ]
 
 
-@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=2, max_size=2))
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=3, max_size=3))
 def test_any_finite_float_round_trips_exactly(values: list[float]) -> None:
     step = Step(0, abs(values[0]), values, values[::-1])
-    back = decode_run(lines_of([step], ["a", "b"])).steps[0]
+    back = decode_run(lines_of([step], ["iw1", "ow1", "b1"])).steps[0]
     assert (back.loss, back.params, back.grads) == (step.loss, step.params, step.grads)
     assert all(
         math.copysign(1, a) == math.copysign(1, b) for a, b in zip(back.params, values, strict=True)
@@ -126,6 +132,13 @@ def test_a_dead_network_is_a_finite_divergence_at_the_exploding_step(samples: Sa
     back = decode_run(lines_of(steps, Net(Architecture()).names))
     assert back.diverged == {"step": 1, "reason": steps[-1].diverged}
     assert len(back.steps) == 2
+
+
+def test_a_non_finite_start_is_a_user_error_not_a_divergence(samples: Samples) -> None:
+    net = Net(Architecture())
+    theta = list(init_params(net.arch, 13, 1e200).values())
+    with pytest.raises(DataError, match="initial loss or gradient is not finite"):
+        list(train(net, theta, *samples, DEFAULT))
 
 
 def test_overflow_stops_training_and_writes_only_finite_records(samples: Samples) -> None:

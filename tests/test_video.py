@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nnreel import video
+from nnreel.checkpoints import every_kth
 from nnreel.io import ArtifactError
 from nnreel.stages import video as stage
 
@@ -202,10 +203,10 @@ def test_gif_picks_spread_evenly_from_first_to_last(n: int, k: int) -> None:
     assert not gaps or max(gaps) - min(gaps) <= 1
 
 
-def test_expected_steps_include_the_last() -> None:
-    assert video.expected_steps(12, 5) == [0, 5, 10, 12]
-    assert video.expected_steps(10, 5) == [0, 5, 10]
-    assert video.expected_steps(0, 3) == [0]
+def test_every_kth_step_includes_the_last() -> None:
+    assert every_kth(12, 5) == [0, 5, 10, 12]
+    assert every_kth(10, 5) == [0, 5, 10]
+    assert every_kth(0, 3) == [0]
 
 
 def test_video_seconds_counts_the_hold() -> None:

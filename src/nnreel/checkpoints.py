@@ -11,10 +11,12 @@ import json
 import math
 import operator
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from nnreel.errors import CheckpointError
+from nnreel.config import Config, parse_config
+from nnreel.errors import CheckpointError, ConfigError
+from nnreel.network import param_names
 
 FORMAT = "nnreel-checkpoints/1"
 
@@ -42,13 +44,24 @@ class Run:
     """A whole training run as read back from its checkpoints file."""
 
     names: list[str]
-    config: dict[str, Any]
+    config: Config  # the seed, model and train config that made the run
     steps: list[Step]
     diverged: dict[str, Any] | None
 
 
-def header_line(names: list[str], config: dict[str, Any]) -> str:
-    return json.dumps({"config": config, "format": FORMAT, "names": names}, sort_keys=True) + "\n"
+def every_kth(last: int, k: int) -> list[int]:
+    """Steps 0, k, 2k, … below `last`, then `last` itself: the steps that get a frame."""
+    return [*range(0, last, k), last]
+
+
+def run_config(cfg: Config) -> dict[str, Any]:
+    """The part of `cfg` that makes a run, as the header records it."""
+    return {"seed": cfg.seed, "model": asdict(cfg.model), "train": asdict(cfg.train)}
+
+
+def header_line(names: list[str], cfg: Config) -> str:
+    header = {"config": run_config(cfg), "format": FORMAT, "names": names}
+    return json.dumps(header, sort_keys=True) + "\n"
 
 
 def end_line(last: Step) -> str:
@@ -71,9 +84,9 @@ class RecordEncoder:
         return self.template % (*self.pick(s.grads), s.loss, *self.pick(s.params), s.step)
 
 
-def encode_run(names: list[str], config: dict[str, Any], steps: Iterable[Step]) -> Iterator[str]:
+def encode_run(names: list[str], cfg: Config, steps: Iterable[Step]) -> Iterator[str]:
     """The file's lines; a diverged step is recorded only if all its values are finite."""
-    yield header_line(names, config)
+    yield header_line(names, cfg)
     enc = RecordEncoder(names)
     last = None
     for last in steps:
@@ -110,17 +123,28 @@ def _json(number: int, line: str) -> dict[str, Any]:
     return value
 
 
+def _header(line: str) -> tuple[list[str], Config]:
+    """The parameter names and the config in the header, checked against each other."""
+    header = _json(1, line)
+    if header.get("format") != FORMAT or not isinstance(header.get("names"), list):
+        raise _fail(1, f"not an nnreel checkpoints header (expected format {FORMAT})")
+    try:
+        cfg = parse_config(header.get("config"))
+    except ConfigError as e:
+        raise _fail(1, f"the recorded config is not valid: {e}") from None
+    if header["names"] != param_names(cfg.model.arch):
+        raise _fail(1, "the parameter names do not fit the recorded model")
+    return header["names"], cfg
+
+
 def decode_run(lines: list[str]) -> Run:
     """Parse and validate the whole file; CheckpointError says which line is wrong and how."""
     if not lines:
         raise CheckpointError("the file is empty")
-    header = _json(1, lines[0])
-    if header.get("format") != FORMAT or not isinstance(header.get("names"), list):
-        raise _fail(1, f"not an nnreel checkpoints header (expected format {FORMAT})")
-    names = header["names"]
-    if not lines[-1].endswith("\n") or not _json(len(lines), lines[-1]).get("end"):
+    names, cfg = _header(lines[0])
+    end = _json(len(lines), lines[-1]) if lines[-1].endswith("\n") else {}
+    if end.get("end") is not True:
         raise CheckpointError("truncated: the end record is missing")
-    end = _json(len(lines), lines[-1])
     steps: list[Step] = []
     for number, line in enumerate(lines[1:-1], start=2):
         record = _json(number, line)
@@ -129,15 +153,13 @@ def decode_run(lines: list[str]) -> Run:
         loss = record.get("loss")
         if isinstance(loss, bool) or not isinstance(loss, float | int) or not math.isfinite(loss):
             raise _fail(number, f"'loss' must be a finite number, found {loss!r}")
-        params, grads = (
-            _floats(number, record, "params", names),
-            _floats(number, record, "grads", names),
-        )
-        steps.append(Step(len(steps), float(loss), params, grads))
+        params = _floats(number, record, "params", names)
+        steps.append(Step(len(steps), float(loss), params, _floats(number, record, "grads", names)))
     if not steps:
         raise CheckpointError("no step records")
     diverged = end.get("diverged")
-    last_step = diverged["step"] if isinstance(diverged, dict) else steps[-1].step
-    if end.get("steps") != last_step or last_step not in (steps[-1].step, steps[-1].step + 1):
+    last = steps[-1].step
+    at = diverged.get("step") if isinstance(diverged, dict) else last
+    if end.get("steps") != at or at not in (last, last + 1):
         raise _fail(len(lines), f"the end record does not match the {len(steps)} step records")
-    return Run(names, header.get("config", {}), steps, diverged)
+    return Run(names, cfg, steps, diverged)

@@ -15,41 +15,37 @@ import math
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import dvc.api
 import imageio_ffmpeg
 from matplotlib.figure import Figure
 
-from nnreel.checkpoints import Run, decode_run
-from nnreel.errors import UserError
+from nnreel.checkpoints import Run, decode_run, every_kth
+from nnreel.errors import CheckpointError, UserError
 from nnreel.io import atomic_path
-from nnreel.render import FrameRenderer
+from nnreel.network import Samples
+from nnreel.render import FrameRenderer, log_scale
 
-Samples = tuple[list[float], list[float]]
 PANEL = (800, 500)  # pixels of each experiment's frames
 
 
 def load(rev: str) -> tuple[Run, Samples]:
     """The run and samples stored at revision or experiment `rev`."""
     try:
-        checkpoints = dvc.api.read("data/checkpoints.jsonl", rev=rev, mode="r")
+        checkpoints = str(dvc.api.read("data/checkpoints.jsonl", rev=rev, mode="r"))
         samples = json.loads(dvc.api.read("data/samples.json", rev=rev, mode="r"))
+        xs, ys = [float(x) for x in samples["x"]], [float(y) for y in samples["y"]]
     except Exception as e:  # dvc raises many kinds for an unknown revision or missing data
         raise UserError(f"{rev}: cannot read its outputs ({type(e).__name__}: {e})") from None
-    assert isinstance(checkpoints, str)
-    return decode_run(checkpoints.splitlines(keepends=True)), (samples["x"], samples["y"])
+    try:
+        return decode_run(checkpoints.splitlines(keepends=True)), (xs, ys)
+    except CheckpointError as e:
+        raise UserError(f"{rev}: data/checkpoints.jsonl: {e}") from None
 
 
-def common_steps(last: int, frames: int) -> list[int]:
-    """At most `frames` evenly spaced steps from 0 to `last`, both included."""
-    every = max(1, math.ceil(last / max(1, frames - 1)))
-    return sorted({*range(0, last + 1, every), last})
-
-
-def render_frames(
-    run: Run, samples: tuple[list[float], list[float]], steps: list[int], out: Path
-) -> None:
+def render_frames(run: Run, samples: Samples, steps: list[int], out: Path) -> None:
     """frame_000000.png … for `steps`; steps past the run's end repeat its last frame."""
     last = run.steps[-1].step
     own = [min(k, last) for k in steps]
@@ -86,7 +82,8 @@ def loss_plot(runs: dict[str, Run], out: Path) -> None:
     ax = fig.add_subplot()
     for name, run in runs.items():
         ax.plot([s.step for s in run.steps], [s.loss for s in run.steps], label=name)
-    ax.set_yscale("log")
+    if log_scale([s.loss for run in runs.values() for s in run.steps]):
+        ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     ax.legend()
@@ -95,19 +92,31 @@ def loss_plot(runs: dict[str, Run], out: Path) -> None:
         fig.savefig(tmp, format="png", metadata={"Software": None})
 
 
+def at_least(least: int) -> Callable[[str], int]:
+    """An argparse type: an integer >= `least`."""
+
+    def parse(text: str) -> int:
+        if not text.isdigit() or int(text) < least:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {least}, got {text!r}")
+        return int(text)
+
+    return parse
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m nnreel.compare", description=__doc__.split("\n")[0]
     )
     parser.add_argument("revs", nargs="+", help="2 to 4 experiment names or git revisions")
     parser.add_argument("--out", type=Path, default=Path("compare"))
-    parser.add_argument("--frames", type=int, default=300, help="frames of the video")
-    parser.add_argument("--fps", type=int, default=30)
+    parser.add_argument("--frames", type=at_least(2), default=300, help="frames of the video")
+    parser.add_argument("--fps", type=at_least(1), default=30)
     args = parser.parse_args(argv)
     if not 2 <= len(args.revs) <= 4:
         parser.error("give 2 to 4 experiments")
     runs = {rev: load(rev) for rev in args.revs}
-    steps = common_steps(max(run.steps[-1].step for run, _ in runs.values()), args.frames)
+    last = max(run.steps[-1].step for run, _ in runs.values())
+    steps = every_kth(last, max(1, math.ceil(last / (args.frames - 1))))
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         dirs = []

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-import types
-from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from dataclasses import dataclass, field, fields
+from typing import Any, get_args, get_origin, get_type_hints
 
 from nnreel.errors import ConfigError
 from nnreel.network import ACTIVATIONS, LOSSES, Architecture, param_names
@@ -100,11 +99,6 @@ class Config:
 def _typed(key: str, value: object, hint: Any) -> Any:
     """`value` checked against the type `hint` (dataclasses recursively); ConfigError if not."""
     origin = get_origin(hint)
-    if origin in (Union, types.UnionType):
-        if value is None and type(None) in get_args(hint):
-            return None
-        (hint,) = [a for a in get_args(hint) if a is not type(None)]
-        origin = get_origin(hint)
     if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
         return _build(hint, value, key)
     if origin is list:
@@ -116,7 +110,7 @@ def _typed(key: str, value: object, hint: Any) -> Any:
         if not isinstance(value, dict):
             raise ConfigError(key, value, "expected a mapping of name to value")
         _, item = get_args(hint)
-        return {str(k): _typed(f"{key}.{k}", v, item) for k, v in value.items()}
+        return {str(k): _typed(_join(key, k), v, item) for k, v in value.items()}
     if hint is bool:
         if not isinstance(value, bool):
             raise ConfigError(key, value, "expected true or false")
@@ -148,16 +142,15 @@ def _build(cls: type[Any], raw: object, prefix: str) -> Any:
     known = {f.name for f in fields(cls)}
     for key in raw:
         if key not in known:
-            where = f"{prefix}.{key}" if prefix else str(key)
-            raise ConfigError(where, raw[key], f"unknown key; allowed: {', '.join(sorted(known))}")
-    values = {}
-    for f in fields(cls):
-        key = f"{prefix}.{f.name}" if prefix else f.name
-        if f.name in raw:
-            values[f.name] = _typed(key, raw[f.name], hints[f.name])
-        elif f.default is MISSING and f.default_factory is MISSING:
-            raise ConfigError(key, None, "missing")
-    return cls(**values)
+            allowed = f"unknown key; allowed: {', '.join(sorted(known))}"
+            raise ConfigError(_join(prefix, key), raw[key], allowed)
+    return cls(**{f: _typed(_join(prefix, f), raw[f], hints[f]) for f in known if f in raw})
+
+
+def _join(prefix: str, key: object) -> str:
+    """The dotted name of `key` under `prefix`; a key that cannot print shows as its repr."""
+    name = key if isinstance(key, str) and key.isprintable() else repr(key)
+    return f"{prefix}.{name}" if prefix else name
 
 
 def _require(ok: bool, key: str, value: object, allowed: str) -> None:
@@ -193,7 +186,7 @@ def _check_model(m: ModelConfig) -> None:
     _require(m.init.sigma >= 0, "model.init.sigma", m.init.sigma, "expected a number >= 0")
     names = param_names(m.arch)
     for name, value in m.init.values.items():
-        _require(name in names, f"model.init.values.{name}", value, _names_hint(names))
+        _require(name in names, _join("model.init.values", name), value, _names_hint(names))
 
 
 def _names_hint(names: list[str]) -> str:
@@ -220,7 +213,7 @@ def _check_render(r: RenderConfig) -> None:
     for key, v in (("width", r.width), ("height", r.height)):
         _require(200 <= v <= 8000, f"render.{key}", v, "expected pixels from 200 to 8000")
     _require(r.workers >= 0, "render.workers", r.workers, "expected 0 (all cores) or more")
-    _require(r.max_frames >= 1, "render.max_frames", r.max_frames, "expected an integer >= 1")
+    _require(r.max_frames >= 2, "render.max_frames", r.max_frames, "expected an integer >= 2")
 
 
 def _check_video(v: VideoConfig) -> None:

@@ -7,9 +7,7 @@ import random
 
 from nnreel.config import DataConfig
 from nnreel.errors import DataError
-from nnreel.network import softplus
-
-Samples = tuple[list[float], list[float]]
+from nnreel.network import Samples, softplus
 
 
 def grid(n: int, x_max: float) -> list[float]:

@@ -9,18 +9,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from matplotlib.figure import Figure
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from nnreel.checkpoints import Run, decode_run
 from nnreel.config import Config, parse_config
 from nnreel.errors import CheckpointError, DataError, UserError
-
-Samples = tuple[list[float], list[float]]
+from nnreel.network import Samples
 
 PARAMS = Path("params.yaml")
 SAMPLES = Path("data/samples.json")
@@ -38,10 +39,10 @@ class ArtifactError(UserError):
 
 def read_config(path: Path = PARAMS) -> Config:
     """The validated config in `path`."""
+    if not path.is_file():
+        raise UserError(f"{path}: file not found; run from the project root")
     try:
-        raw = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: file not found; run from the project root") from None
+        raw = YAML(typ="safe", pure=True).load(read_text(path))
     except YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
@@ -66,6 +67,17 @@ def write_lines(path: Path, lines: Iterable[str]) -> None:
         f.writelines(lines)
 
 
+def save_png(fig: Figure, path: Path) -> None:
+    """A matplotlib figure as PNG, without the Software tag so the bytes are reproducible."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", metadata={"Software": None})
+
+
+def copy_file(source: Path, target: Path) -> None:
+    with atomic_path(target) as tmp:
+        shutil.copyfile(source, tmp)
+
+
 def write_json(path: Path, value: Any) -> None:
     write_lines(path, [json.dumps(value, sort_keys=True, indent=2, allow_nan=False) + "\n"])
 
@@ -77,6 +89,8 @@ def read_text(path: Path) -> str:
         raise DataError(f"{path}: file not found") from None
     except UnicodeDecodeError as e:
         raise DataError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    except OSError as e:
+        raise DataError(f"{path}: {e.strerror.lower() if e.strerror else e}") from None
 
 
 def write_samples(path: Path, samples: Samples) -> None:

@@ -7,17 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from nnreel.checkpoints import Run
-from nnreel.config import Config, parse_config
-from nnreel.network import Net
+from nnreel.config import Config
+from nnreel.network import Net, Samples
 from nnreel.video import video_seconds
 
 DEAD = 1e-12  # an activation derivative below this passes no gradient back
 LOSS_NAMES = {"ssr": "SSR (sum of squared residuals)", "mse": "MSE (mean squared residual)"}
-
-
-def trained_config(run: Run) -> Config:
-    """The seed, model and train config recorded in the run's header (ConfigError if bad)."""
-    return parse_config({k: run.config[k] for k in ("seed", "model", "train") if k in run.config})
 
 
 def finite_or_none(x: float) -> float | None:
@@ -30,9 +25,9 @@ def fit_quality(
 ) -> tuple[float | None, float | None]:
     """RMSE and R² of the predictions at the samples (None where undefined or not finite)."""
     predictions, _ = net.predict(theta, xs)
-    ssr = sum((y - p) ** 2 for y, p in zip(ys, predictions, strict=True))
+    ssr = sum((y - p) * (y - p) for y, p in zip(ys, predictions, strict=True))
     mean = sum(ys) / len(ys)
-    sst = sum((y - mean) ** 2 for y in ys)
+    sst = sum((y - mean) * (y - mean) for y in ys)
     r2 = 1.0 - ssr / sst if sst > 0 else math.nan
     return finite_or_none(math.sqrt(ssr / len(ys))), finite_or_none(r2)
 
@@ -49,22 +44,16 @@ def steps_run(run: Run) -> int:
     return int(run.diverged["step"]) if run.diverged else run.steps[-1].step
 
 
-def metrics(
-    run: Run,
-    net: Net,
-    samples: tuple[Sequence[float], Sequence[float]],
-    loss: str,
-    n_frames: int,
-    video: tuple[int, float],
-) -> dict[str, Any]:
+def metrics(run: Run, samples: Samples, n_frames: int, video: tuple[int, float]) -> dict[str, Any]:
     """The metrics.json mapping; `video` is (fps, hold_last_s)."""
     xs, ys = samples
+    net = Net(run.config.model.arch)
     losses = [s.loss for s in run.steps]
-    best = min(range(len(losses)), key=losses.__getitem__)
+    best = losses.index(min(losses))
     final = run.steps[-1]
     rmse, r2 = fit_quality(net, final.params, xs, ys)
     return {
-        "loss": loss,
+        "loss": run.config.train.loss,
         "initial_loss": losses[0],
         "final_loss": final.loss,
         "best_loss": losses[best],
@@ -145,16 +134,14 @@ def headline(m: dict[str, Any]) -> list[str]:
     return lines
 
 
-def report_markdown(
-    trained: Config, target: str, n_samples: int, m: dict[str, Any], run: Run, gif: bool
-) -> str:
+def report_markdown(run: Run, target: str, n_samples: int, m: dict[str, Any], gif: bool) -> str:
     """report.md; it links only to the images and films beside it in reports/."""
     final = run.steps[-1]
     film = "[![The training film](preview/training.gif)](training.mp4)" if gif else ""
     params = list(zip(run.names, final.params, final.grads, strict=True))
     sections = [
         ["# nnreel training report"],
-        ["## What was trained", "", *describe(trained, target, n_samples)],
+        ["## What was trained", "", *describe(run.config, target, n_samples)],
         ["## Result", "", *headline(m)],
         ["## Loss", "", "![Loss per step](loss.png)"],
         ["## Final fit", "", "![Final fit against the samples](fit.png)"],

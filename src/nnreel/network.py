@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from operator import mul
 
 Params = dict[str, float]
+Samples = tuple[list[float], list[float]]  # x values and y values of the training samples
 
 
 def softplus(z: float) -> float:

@@ -25,11 +25,9 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import IdentityTransform
 
-from nnreel.checkpoints import Run
+from nnreel.checkpoints import Run, every_kth
 from nnreel.errors import ConfigError
-from nnreel.network import Architecture, Net, neuron_params
-
-Samples = tuple[list[float], list[float]]
+from nnreel.network import Architecture, Net, Samples, neuron_params
 
 DPI = 100
 GRID_POINTS = 200
@@ -45,25 +43,16 @@ DIVERGED = "red"
 
 def frame_steps(last: int, every: int, max_frames: int) -> list[int]:
     """Steps 0, every, 2·every, … and always `last`; ConfigError if that is too many frames."""
-    count = 1 + math.ceil(last / every)
-    if count > max_frames:
-        if max_frames < 2:
-            problem = "the first and the last step are always rendered; expected at least 2"
-            raise ConfigError("render.max_frames", max_frames, problem)
+    steps = every_kth(last, every)
+    if len(steps) > max_frames:
         least = math.ceil(last / (max_frames - 1))
         raise ConfigError(
             "render.every",
             every,
-            f"would render {count} frames, more than render.max_frames={max_frames}; "
+            f"would render {len(steps)} frames, more than render.max_frames={max_frames}; "
             f"raise render.every to at least {least}",
         )
-    return sorted({*range(0, last + 1, every), last})
-
-
-def architecture(run: Run) -> Architecture:
-    """The network a run trained, from the config its checkpoints carry."""
-    model = run.config["model"]
-    return Architecture(tuple(model["hidden"]), model["activation"], model["output_bias"])
+    return steps
 
 
 def dense_grid(xs: Sequence[float], n: int = GRID_POINTS) -> list[float]:
@@ -98,6 +87,44 @@ def curve_limits(
     if hi - lo > 2 * (robust_hi - robust_lo):
         lo, hi = robust_lo, robust_hi
     return padded(lo, hi)
+
+
+def log_scale(losses: Sequence[float]) -> bool:
+    """Whether a loss history spans a decade or more, and so reads better on a log scale."""
+    return min(losses) > 0 and max(losses) >= 10 * min(losses)
+
+
+def loss_figure(run: Run) -> Figure:
+    """The loss per step, with the best step marked."""
+    steps, losses = [s.step for s in run.steps], [s.loss for s in run.steps]
+    best = losses.index(min(losses))
+    name = run.config.train.loss.upper()
+    fig = Figure(figsize=(8, 4.5), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(steps, losses, color="tab:blue")
+    ax.plot([steps[best]], [losses[best]], "o", color="tab:red", label=f"best, step {steps[best]}")
+    if log_scale(losses):
+        ax.set_yscale("log")
+    ax.set(xlabel="step", ylabel=name, title=f"{name} per step")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig
+
+
+def fit_figure(run: Run, samples: Samples, n: int) -> Figure:
+    """The first and the final fitted curve on `n` grid points, and the samples."""
+    net, grid = Net(run.config.model.arch), dense_grid(samples[0], n)
+    fig = Figure(figsize=(8, 4.5), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    for s, style in ((run.steps[0], ":"), (run.steps[-1], "-")):
+        ax.plot(
+            grid, net.predict(s.params, grid)[0], style, color="tab:blue", label=f"step {s.step}"
+        )
+    ax.plot(*samples, "o", color="black", label="samples")
+    ax.set(xlabel="x", ylabel="y", title="fitted curve")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig
 
 
 def history_limits(values: np.ndarray) -> tuple[float, float]:
@@ -180,13 +207,11 @@ class FrameRenderer:
         self, run: Run, samples: Samples, steps: Sequence[int], width: int, height: int
     ) -> None:
         self.run = run
-        self.net = Net(architecture(run))
-        if self.net.names != run.names:
-            raise ValueError(f"checkpoint names {run.names} do not match the model's")
-        train = run.config["train"]
-        self.loss_name = str(train["loss"]).upper()
-        self.rate = f"lr = {train['lr']:g}" + (
-            "" if train["optimizer"] == "gd" else f" ({train['optimizer']})"
+        self.net = Net(run.config.model.arch)
+        train = run.config.train
+        self.loss_name = train.loss.upper()
+        self.rate = f"lr = {train.lr:g}" + (
+            "" if train.optimizer == "gd" else f" ({train.optimizer})"
         )
         self.last = run.steps[-1].step
         self.s = min(width / 1600, height / 1000)  # font scale: every size is a fixed share
@@ -294,7 +319,7 @@ class FrameRenderer:
             ob = self._panel(self.fig.add_subplot(column[1]), "ob", True)
             self._track(ob, grads[:, self.net.ob_at], PREDICTION, self.net.ob_at)
         self._track(self._panel(loss_ax, "", True), losses, PREDICTION, -1)
-        if losses.min() > 0 and losses.max() >= 10 * losses.min():
+        if log_scale(losses.tolist()):
             loss_ax.set_yscale("log")
             loss_ax.set_ylim(losses.min() / 1.5, losses.max() * 1.5)
         colours = neuron_colours(len(self.net.ow_at))

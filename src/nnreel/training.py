@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from nnreel.checkpoints import Step
 from nnreel.config import TrainConfig
+from nnreel.errors import DataError
 from nnreel.network import Net
 
 
@@ -57,12 +58,17 @@ def train(
 ) -> Iterator[Step]:
     """Steps 0..cfg.steps; stops early at the first diverged step, which carries the reason."""
     opt = Optimizer(cfg, len(theta), [name in cfg.frozen for name in net.names])
-    initial_loss = math.inf
+    initial_loss = 0.0
     for k in range(cfg.steps + 1):
         loss, grads = net.loss_and_grad(theta, xs, ys, cfg.loss)
         state = Step(k, loss, theta, grads)
         if k == 0:
-            initial_loss = loss if math.isfinite(loss) else math.inf
+            if not state.finite:
+                raise DataError(
+                    f"the initial loss or gradient is not finite (loss {loss!r}); "
+                    "use smaller initial values (model.init) or data values"
+                )
+            initial_loss = loss
         reason = divergence(state, initial_loss, cfg.diverge_factor)
         if reason:
             yield Step(k, loss, theta, grads, reason)

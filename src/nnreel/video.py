@@ -44,11 +44,6 @@ def png_complete(trailer: bytes) -> bool:
     return trailer == PNG_END
 
 
-def expected_steps(last: int, every: int) -> list[int]:
-    """The steps render draws: 0, every, 2·every, … and always the last."""
-    return [*range(0, last, every), last]
-
-
 def hold_frames(fps: int, hold_last_s: float) -> int:
     """How many copies of the last frame end the MP4."""
     return round(hold_last_s * fps)

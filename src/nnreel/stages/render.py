@@ -13,7 +13,8 @@ from tqdm import tqdm
 
 from nnreel.checkpoints import Run
 from nnreel.config import RenderConfig
-from nnreel.io import FRAMES, Samples, read_config, read_run, read_samples
+from nnreel.io import FRAMES, read_config, read_run, read_samples
+from nnreel.network import Samples
 from nnreel.render import FrameRenderer, frame_steps
 from nnreel.stages import run_stage
 
@@ -85,6 +86,10 @@ def write_frames(
         if out.exists():
             out.rename(old)
         tmp.rename(out)
+    except BaseException:
+        if old.exists() and not out.exists():
+            old.rename(out)  # the previous frames stay as they were
+        raise
     finally:
         for leftover in (tmp, old):
             shutil.rmtree(leftover, ignore_errors=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Iterable, Iterator
 
@@ -18,14 +17,8 @@ from nnreel.training import train
 def main() -> None:
     cfg = read_config()
     xs, ys = read_samples()
-    net = Net(cfg.model.arch)
-    init = init_params(net.arch, cfg.seed, cfg.model.init.sigma, cfg.model.init.values)
-    theta = [init[name] for name in net.names]
-    made_by = {
-        "seed": cfg.seed,
-        "model": dataclasses.asdict(cfg.model),
-        "train": dataclasses.asdict(cfg.train),
-    }
+    net, init = Net(cfg.model.arch), cfg.model.init
+    theta = list(init_params(net.arch, cfg.seed, init.sigma, init.values).values())
     last: list[Step] = []
 
     def remember_last(steps: Iterable[Step]) -> Iterator[Step]:
@@ -35,10 +28,9 @@ def main() -> None:
 
     steps = train(net, theta, xs, ys, cfg.train)
     bar = tqdm(steps, total=cfg.train.steps + 1, desc="train", unit="step", disable=None)
-    write_lines(CHECKPOINTS, encode_run(net.names, made_by, remember_last(bar)))
-    end = last[0]
-    if end.diverged:
-        print(f"nnreel train: diverged at step {end.step}: {end.diverged}", file=sys.stderr)
+    write_lines(CHECKPOINTS, encode_run(net.names, cfg, remember_last(bar)))
+    if last[0].diverged:
+        print(f"nnreel train: diverged at step {last[0].step}: {last[0].diverged}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from pathlib import Path
 import imageio_ffmpeg
 
 from nnreel import video
+from nnreel.checkpoints import every_kth
 from nnreel.io import FRAMES, REPORTS, ArtifactError, read_config
 from nnreel.stages import run_stage
 
@@ -59,7 +60,7 @@ def png_size(path: Path) -> tuple[int, int]:
 def check_steps(paths: list[Path], every: int) -> None:
     """ArtifactError naming the first frame missing from (or extra to) the render.every steps."""
     steps = [video.frame_step(p.name) or 0 for p in paths]
-    expected = video.expected_steps(steps[-1], every)
+    expected = every_kth(steps[-1], every)
     for problem, odd in (
         ("missing", set(expected) - set(steps)),
         ("unexpected", set(steps) - set(expected)),
@@ -114,8 +115,9 @@ def main() -> None:
         if v.gif:
             args = (paths, Path(name), v.gif_width, v.gif_frames, v.hold_last_s)
             made[GIF] = pool.submit(make_gif, *args)
-        for out, tmp in made.items():
-            os.replace(tmp.result(), out)
+        done = {out: future.result() for out, future in made.items()}  # all, or raise
+        for out, tmp in done.items():
+            os.replace(tmp, out)
     if not v.gif:
         GIF.unlink(missing_ok=True)  # a stale preview would not match the film
 

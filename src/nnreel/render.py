@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import struct
 import zlib
-from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +31,7 @@ from nnreel.network import Architecture, Net, Samples, neuron_params
 DPI = 100
 GRID_POINTS = 200
 HISTORY_POINTS = 2000  # longer histories are thinned; drawing more points shows nothing new
+VALUE_ROWS = 24  # rows of parameter values beside the legend, at most
 PANEL_LIMIT = 24  # more gradient panels than this and they are overlaid per parameter kind
 COLOURS = (
     *("tab:blue", "tab:orange", "tab:green", "tab:red"),
@@ -188,6 +188,13 @@ def encode_png(rgba: np.ndarray) -> bytes:
     )
 
 
+def neuron_label(j: int, n: int) -> str:
+    """Legend entry of neuron j of n; past 8 neurons, one entry stands for them all."""
+    if n <= len(COLOURS):
+        return f"neuron {j}: ow{j}·a{j}(x)"
+    return f"neurons 1 to {n}: ow·a(x)" if j == 1 else "_nolegend_"
+
+
 def value_rows(arch: Architecture, names: Sequence[str]) -> list[tuple[list[str], int | None]]:
     """Parameter names in rows of at most 3: each last-layer neuron's own, then the rest."""
     groups = neuron_params(arch)
@@ -255,7 +262,9 @@ class FrameRenderer:
         ax.plot(xs, ys, "o", color="black", ms=6 * s, label="samples", zorder=3)
         colours = neuron_colours(len(self.net.ow_at))
         self.contributions = [
-            self._animate(ax.plot([], [], color=c, lw=2 * s, label=f"neuron {j}: ow{j}·a{j}(x)")[0])
+            self._animate(
+                ax.plot([], [], color=c, lw=2 * s, label=neuron_label(j, len(colours)))[0]
+            )
             for j, c in enumerate(colours, start=1)
         ]
         line = ax.plot([], [], color=PREDICTION, lw=3 * s, label="prediction", zorder=4)
@@ -285,12 +294,24 @@ class FrameRenderer:
 
     def _values(self, ax: Axes) -> None:
         """One text row per few parameters, under the legend, sized to fit the space left."""
-        self.rows = value_rows(self.net.arch, self.net.names)
+        rows = value_rows(self.net.arch, self.net.names)
+        self.rows = rows[:VALUE_ROWS]
         top = self.legend.get_window_extent().y0 - 12 * self.s
         room = (top - ax.bbox.y0) * 72 / DPI  # points
-        size = min(10 * self.s, room / (1.5 * len(self.rows)))
-        colours = neuron_colours(len(self.net.ow_at))
         self.width = max(map(len, self.net.names))
+        row_chars = 3 * (self.width + 13)
+        size = min(
+            10 * self.s,
+            room / (1.5 * (len(self.rows) + 1)),
+            (ax.bbox.x1 - ax.bbox.x0) * 72 / DPI / (0.62 * row_chars),  # monospace advance
+        )
+        if len(rows) > VALUE_ROWS:  # a big net's values would be too small to read
+            more = sum(len(names) for names, _ in rows[VALUE_ROWS:])
+            y = top - len(self.rows) * 1.5 * size * DPI / 72
+            note = ax.text(ax.bbox.x0, y, f"… and {more} more parameters",
+                           transform=IdentityTransform(), va="top", fontsize=size)  # fmt: skip
+            self.fig.draw_artist(note)  # static, so drawn into the background once
+        colours = neuron_colours(len(self.net.ow_at))
         self.values: list[Text] = []
         for i, (_, j) in enumerate(self.rows):
             text = ax.text(
@@ -368,7 +389,7 @@ class FrameRenderer:
         value = dict(zip(self.net.names, state.params, strict=True))
         for text, (names, _) in zip(self.values, self.rows, strict=True):
             text.set_text("  ".join(f"{n:>{self.width}} = {value[n]:<8.4g}" for n in names))
-        cut = bisect_right(self.hx.tolist(), k)
+        cut = int(np.searchsorted(self.hx, k, side="right"))
         past_x = self.hx[:cut]
         for past, dot, history, index in self.tracks:
             past.set_data(past_x, history[past_x])

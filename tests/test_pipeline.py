@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -130,19 +129,3 @@ def test_a_bad_value_fails_with_one_line_and_leaves_outputs_untouched(
     assert {out: (repo / out).read_bytes() for out in OUTPUTS} == before
     run(repo, "git", "checkout", "-q", "--", ".")
     run(repo, "dvc", "checkout", "-q")
-
-
-@pytest.mark.slow
-def test_a_queued_sweep_runs_two_experiments_in_parallel(repo: Path) -> None:
-    run(repo, "dvc", "exp", "run", "--queue", "-S", "train.lr=0.01,0.02")
-    run(repo, "dvc", "exp", "run", "--run-all", "-j", "2")
-    shown = json.loads(run(repo, "dvc", "exp", "show", "--json").stdout)
-    final_loss = {}
-    for commit in shown:
-        for exp in commit.get("experiments") or []:
-            data = exp["revs"][0]["data"]
-            lr = data["params"]["params.yaml"]["data"]["train"]["lr"]
-            final_loss[lr] = data["metrics"]["reports/metrics.json"]["data"]["final_loss"]
-    assert {0.01, 0.02} <= set(final_loss)
-    assert final_loss[0.01] != final_loss[0.02]
-    assert all(isinstance(v, float) and v > 0 for v in final_loss.values())

@@ -13,7 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from PIL import Image
 
-from nnreel.checkpoints import Run, encode_run
+from nnreel.checkpoints import Run, encode_run, frame_steps
 from nnreel.config import RenderConfig
 from nnreel.data import make_samples
 from nnreel.errors import ConfigError
@@ -28,7 +28,7 @@ from nnreel.io import (
     write_samples,
 )
 from nnreel.network import Net, init_params
-from nnreel.render import FrameRenderer, frame_steps
+from nnreel.render import FrameRenderer
 from nnreel.stages import render as render_stage
 from nnreel.training import train
 

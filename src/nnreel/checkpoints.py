@@ -54,6 +54,20 @@ def every_kth(last: int, k: int) -> list[int]:
     return [*range(0, last, k), last]
 
 
+def frame_steps(last: int, every: int, max_frames: int) -> list[int]:
+    """The steps that get a frame; ConfigError if they are more than `max_frames`."""
+    steps = every_kth(last, every)
+    if len(steps) > max_frames:
+        least = math.ceil(last / (max_frames - 1))
+        raise ConfigError(
+            "render.every",
+            every,
+            f"would render {len(steps)} frames, more than render.max_frames={max_frames}; "
+            f"raise render.every to at least {least}",
+        )
+    return steps
+
+
 def run_config(cfg: Config) -> dict[str, Any]:
     """The part of `cfg` that makes a run, as the header records it."""
     return {"seed": cfg.seed, "model": asdict(cfg.model), "train": asdict(cfg.train)}

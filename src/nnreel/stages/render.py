@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import signal
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from tqdm import tqdm
 
-from nnreel.checkpoints import Run
+from nnreel.checkpoints import Run, frame_steps
 from nnreel.config import RenderConfig
 from nnreel.io import FRAMES, read_config, read_run, read_samples
 from nnreel.network import Samples
-from nnreel.render import FrameRenderer, frame_steps
+from nnreel.render import FrameRenderer
 from nnreel.stages import run_stage
 
 BATCH = 25  # frames per task: small enough for a lively progress bar and even load
@@ -43,9 +45,18 @@ class Worker:
         return len(steps)
 
 
+def exit_with_parent() -> None:
+    """End this worker as soon as its parent is gone, even if it was killed outright."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+
 def start(out: Path, run: Run, samples: Samples, steps: Sequence[int], cfg: RenderConfig) -> None:
     """Pool initializer: Ctrl-C is the parent's to handle; build this process's figure once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=exit_with_parent, daemon=True).start()
     Worker.current = Worker(out, run, samples, steps, cfg)
 
 

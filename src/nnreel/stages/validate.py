@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nnreel.checkpoints import frame_steps
 from nnreel.io import read_config, read_text, write_lines
 from nnreel.stages import run_stage
 
@@ -12,6 +13,7 @@ STAMP = Path("data/config.ok")
 
 def main() -> None:
     cfg = read_config()
+    frame_steps(cfg.train.steps, cfg.render.every, cfg.render.max_frames)  # before render runs
     if cfg.data.target == "csv":
         read_text(Path(cfg.data.csv))
     # Constant content: a valid change reruns only the stages whose own params changed.

@@ -7,8 +7,8 @@ folder is left empty when video.gif is false.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -107,17 +107,21 @@ def main() -> None:
     # Everything is made in a hidden directory beside the outputs, then renamed into place
     # together; an error or Ctrl-C removes the directory and leaves the old outputs alone.
     # The MP4 and the GIF are encoded at the same time, each by a one-threaded ffmpeg.
-    with (
-        tempfile.TemporaryDirectory(prefix=".video-", dir=REPORTS) as name,
-        ThreadPoolExecutor(2) as pool,
-    ):
-        made = {MP4: pool.submit(make_mp4, FRAMES, Path(name), v.fps, v.hold_last_s)}
-        if v.gif:
-            args = (paths, Path(name), v.gif_width, v.gif_frames, v.hold_last_s)
-            made[GIF] = pool.submit(make_gif, *args)
-        done = {out: future.result() for out, future in made.items()}  # all, or raise
-        for out, tmp in done.items():
-            os.replace(tmp, out)
+    # A fixed name, so that a run killed outright leaves nothing the next run does not clear.
+    tmp = REPORTS / ".video.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            made = {MP4: pool.submit(make_mp4, FRAMES, tmp, v.fps, v.hold_last_s)}
+            if v.gif:
+                args = (paths, tmp, v.gif_width, v.gif_frames, v.hold_last_s)
+                made[GIF] = pool.submit(make_gif, *args)
+            done = {out: future.result() for out, future in made.items()}  # all, or raise
+        for out, made_file in done.items():
+            os.replace(made_file, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     if not v.gif:
         GIF.unlink(missing_ok=True)  # a stale preview would not match the film
 

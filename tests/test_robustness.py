@@ -1,0 +1,433 @@
+"""Robustness end to end: divergence, killed stages, damaged artifacts, the frame budget,
+parallel experiments and bad config values, all through the real stages and the real dvc."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nnreel.compose import compose
+from nnreel.io import read_config, read_samples
+from nnreel.network import Net, init_params
+from nnreel.training import train
+from tests.repo import make_repo, run, yaml
+from tests.test_pipeline import OUTPUTS
+from tests.test_reproducibility import copy_of, outputs
+
+pytestmark = pytest.mark.slow
+
+DEAD = 1e-12  # the slope below which a neuron passes no gradient back (the issue's threshold)
+
+
+@pytest.fixture(scope="module")
+def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small film reproduced and committed; destructive tests work on copies."""
+    repo = make_repo(tmp_path_factory.mktemp("robust"))
+    run(repo, "dvc", "repro")
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-qm", "reproduced")
+    return repo
+
+
+def exp_run(repo: Path, *overrides: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return run(repo, "dvc", "exp", "run", *(a for o in overrides for a in ("-S", o)), check=check)
+
+
+def strict_json(path: Path) -> Any:
+    """The JSON in `path`; fails on NaN and Infinity, which are not JSON."""
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{path} holds {constant}")
+
+    return json.loads(path.read_text("utf-8"), parse_constant=refuse)
+
+
+def checkpoint_lines(repo: Path) -> list[dict[str, Any]]:
+    """Every line of the checkpoints file, parsed strictly."""
+    text = (repo / "data/checkpoints.jsonl").read_text("utf-8")
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"the checkpoints file holds {constant}")
+
+    return [json.loads(line, parse_constant=refuse) for line in text.splitlines()]
+
+
+def frame_steps_on_disk(repo: Path) -> list[int]:
+    names = sorted(p.name for p in (repo / "data/frames").iterdir())
+    assert all(re.fullmatch(r"frame_\d{6}\.png", n) for n in names), names
+    return [int(n[6:12]) for n in names]
+
+
+def softplus_slope(z: float) -> float:
+    """softplus'(z) = 1 / (1 + e^-z), without overflow."""
+    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+
+
+def saturated(params: dict[str, float], xs: list[float]) -> list[int]:
+    """Neurons j of a one-layer softplus net whose slope is below DEAD at every sample."""
+    neurons = sorted(int(n[2:]) for n in params if re.fullmatch(r"iw\d+", n))
+    return [
+        j
+        for j in neurons
+        if all(softplus_slope(params[f"iw{j}"] * x + params[f"b{j}"]) < DEAD for x in xs)
+    ]
+
+
+# --- 1. Divergence --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def diverged(reproduced: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small film with train.lr = 10: the loss explodes at step 1."""
+    repo = copy_of(reproduced, tmp_path_factory.mktemp("lr10"))
+    conf = repo / "conf/train/default.yaml"
+    yaml.dump(dict(yaml.load(conf.read_text())) | {"lr": 10.0}, conf)
+    compose(repo / "params.yaml", repo / "conf")
+    run(repo, "dvc", "repro")  # exit status 0, or run() fails the fixture
+    return repo
+
+
+def test_a_diverging_run_succeeds_and_records_steps_0_and_1(diverged: Path) -> None:
+    _, *records, end = checkpoint_lines(diverged)
+    assert [r["step"] for r in records] == [0, 1]
+    for r in records:
+        values = [r["loss"], *r["params"].values(), *r["grads"].values()]
+        assert all(isinstance(v, float) and math.isfinite(v) for v in values), r
+    assert end["end"] is True and end["diverged"]["step"] == 1
+    assert frame_steps_on_disk(diverged) == [0, 1]
+    assert (diverged / "reports/final_frame.png").read_bytes() == (
+        diverged / "data/frames/frame_000001.png"
+    ).read_bytes()
+    assert run(diverged, "dvc", "status", "--json").stdout.strip() == "{}"
+
+
+def test_a_diverging_run_reports_where_and_why_in_valid_json(diverged: Path) -> None:
+    m = strict_json(diverged / "reports/metrics.json")
+    assert (m["diverged"], m["diverged_step"], m["steps_run"], m["n_frames"]) == (True, 1, 1, 2)
+    assert isinstance(m["diverged_reason"], str) and "exceeds" in m["diverged_reason"]
+    assert m["best_step"] == 0 and m["final_loss"] > 1000 * m["initial_loss"]
+    assert "Diverged at step 1" in (diverged / "reports/report.md").read_text("utf-8")
+
+
+def test_dead_neurons_of_the_diverged_run_match_the_slopes_at_its_last_checkpoint(
+    diverged: Path,
+) -> None:
+    # At step 1 both neurons sit far on the linear side of softplus (slope ~1): none is dead.
+    m = strict_json(diverged / "reports/metrics.json")
+    xs, _ = read_samples(diverged / "data/samples.json")
+    last = checkpoint_lines(diverged)[-2]
+    assert m["dead_neurons"] == saturated(last["params"], xs) == []
+
+
+def test_neurons_pushed_off_the_cliff_are_reported_dead(reproduced: Path, tmp_path: Path) -> None:
+    # Without the divergence stop, step 2 throws every bias far negative: softplus' = 0 there.
+    repo = copy_of(reproduced, tmp_path)
+    exp_run(repo, "train.lr=10", "train.diverge_factor=1e300")
+    m = strict_json(repo / "reports/metrics.json")
+    xs, _ = read_samples(repo / "data/samples.json")
+    last = checkpoint_lines(repo)[-2]
+    assert last["step"] == 12 and m["diverged"] is False
+    assert saturated(last["params"], xs) == [1, 2]
+    assert m["dead_neurons"] == [1, 2]
+    assert "| dead neurons | 1, 2 |" in (repo / "reports/report.md").read_text("utf-8")
+
+
+def test_overflow_stops_within_five_steps_and_the_pipeline_still_succeeds(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    result = exp_run(repo, "model.activation=identity", "train.lr=1", "train.diverge_factor=1e300")
+    assert "Traceback" not in result.stdout + result.stderr
+    m = strict_json(repo / "reports/metrics.json")
+    assert m["diverged"] is True and 1 <= m["diverged_step"] <= 5
+    assert "not finite" in m["diverged_reason"]
+    _, *records, end = checkpoint_lines(repo)
+    steps = [r["step"] for r in records]
+    assert steps == list(range(m["diverged_step"]))  # the non-finite step has no record
+    assert end["diverged"] == {"step": m["diverged_step"], "reason": m["diverged_reason"]}
+    assert frame_steps_on_disk(repo) == steps
+    assert m["n_frames"] == len(steps)
+    assert all(math.isfinite(v) for v in (m["final_loss"], m["best_loss"], m["initial_loss"]))
+    assert run(repo, "dvc", "status", "--json").stdout.strip() == "{}"
+
+
+# --- 2. Interrupted stages ------------------------------------------------------------------
+
+# Big enough that render and video each take a few seconds on two cores.
+BIG = {"train/default.yaml": {"steps": 300}, "render/default.yaml": {"width": 1600, "height": 1000}}
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A committed copy with a bigger film, trained but not yet rendered."""
+    repo = make_repo(tmp_path_factory.mktemp("big"))
+    for name, changes in BIG.items():
+        path = repo / "conf" / name
+        yaml.dump(dict(yaml.load(path.read_text())) | changes, path)
+    compose(repo / "params.yaml", repo / "conf")
+    run(repo, "dvc", "repro", "train")  # every copy starts at render
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-qm", "a bigger film, trained")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(big: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = copy_of(big, tmp_path_factory.mktemp("uninterrupted"))
+    run(repo, "dvc", "repro")
+    return repo
+
+
+def env_for(cwd: Path) -> dict[str, str]:
+    """The environment tests.repo.run gives its commands."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    return {**os.environ, "PATH": path, "PYTHONPATH": str(cwd / "src")}
+
+
+def processes_in(cwd: Path) -> Iterator[tuple[int, list[bytes]]]:
+    """(pid, argv) of every process whose working directory is `cwd`."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if Path(os.readlink(entry / "cwd")) == cwd:
+                    yield int(entry.name), (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+
+
+def stage_pid(cwd: Path, stage: str) -> int | None:
+    """The pid of `python -m nnreel.stages.<stage>` running in `cwd`, if any."""
+    module = f"nnreel.stages.{stage}".encode()
+    for pid, argv in processes_in(cwd):
+        if module in argv and argv[argv.index(module) - 1] == b"-m":
+            return pid
+    return None
+
+
+def wait_for(what: str, ready: Callable[[], bool], dvc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 180
+    while not ready():
+        assert dvc.poll() is None, f"dvc repro ended before {what}: {dvc.communicate()}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def pngs(folder: Path) -> set[str]:
+    return {p.name for p in folder.glob("*.png")}
+
+
+@pytest.mark.parametrize("stage", ["render", "video"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_a_killed_stage_leaves_nothing_complete_and_a_rerun_matches_an_uninterrupted_run(
+    big: Path, uninterrupted: Path, tmp_path: Path, stage: str, sig: signal.Signals
+) -> None:
+    repo = copy_of(big, tmp_path).resolve()
+    dvc = subprocess.Popen(
+        ["dvc", "repro"], cwd=repo, env=env_for(repo), text=True, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        wait_for(f"the {stage} stage", lambda: stage_pid(repo, stage) is not None, dvc)
+        pid = stage_pid(repo, stage)
+        assert pid is not None
+        tmp_frames = repo / "data/.frames.tmp"
+        if stage == "render":  # midway: some frames are written, most are not
+            wait_for("20 frames", lambda: len(pngs(tmp_frames)) >= 20, dvc)
+        else:  # midway: ffmpeg is encoding into the stage's temporary directory
+            wait_for("the encoder", lambda: (repo / "reports/.video.tmp").is_dir(), dvc)
+            time.sleep(0.5)
+        os.kill(pid, sig)
+        at_kill = pngs(tmp_frames)
+        out, err = dvc.communicate(timeout=300)
+    finally:
+        if dvc.poll() is None:
+            dvc.kill()
+            dvc.communicate()
+    after_kill = pngs(tmp_frames)
+    assert dvc.returncode != 0
+    if sig == signal.SIGINT:
+        said = [line for line in err.splitlines() if line.startswith(f"nnreel {stage}")]
+        assert said == [f"nnreel {stage}: interrupted; no output was written"], err
+        assert "Traceback" not in out + err
+    status = json.loads(run(repo, "dvc", "status", "--json").stdout)
+    assert stage in status, status  # whatever is on disk, DVC does not take it for complete
+    deadline = time.monotonic() + 60  # a SIGKILLed video stage leaves ffmpeg to finish alone
+    while any(True for _ in processes_in(repo)):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+    run(repo, "dvc", "repro")
+    assert (repo / "dvc.lock").read_bytes() == (uninterrupted / "dvc.lock").read_bytes()
+    assert outputs(repo) == outputs(uninterrupted)
+    assert run(repo, "dvc", "status", "--json").stdout.strip() == "{}"
+    # The render stage's workers stop with it: a dead stage's workers must not go on writing
+    # frames into data/.frames.tmp, which the next run renders into (one in-flight frame
+    # each may still land).
+    assert len(after_kill - at_kill) <= 2 * 2, (len(at_kill), len(after_kill))
+
+
+# --- 3. Damaged artifacts between stages ----------------------------------------------------
+
+CHECKPOINTS = Path("data/checkpoints.jsonl")
+
+
+def truncate(repo: Path) -> None:
+    path = repo / CHECKPOINTS
+    text = path.read_text("utf-8")
+    path.write_text(text[: len(text) // 2], "utf-8")
+
+
+def edit_line(index: int, change: Callable[[dict[str, Any]], None]) -> Callable[[Path], None]:
+    def damage(repo: Path) -> None:
+        path = repo / CHECKPOINTS
+        lines = path.read_text("utf-8").splitlines(keepends=True)
+        record = json.loads(lines[index])
+        change(record)
+        lines[index] = json.dumps(record, sort_keys=True) + "\n"
+        path.write_text("".join(lines), "utf-8")
+
+    return damage
+
+
+def param_x(record: dict[str, Any]) -> None:
+    record["params"]["iw1"] = "x"
+
+
+def activation_swish(header: dict[str, Any]) -> None:
+    header["config"]["model"]["activation"] = "swish"
+
+
+def delete_frame_6(repo: Path) -> None:
+    (repo / "data/frames/frame_000006.png").unlink()
+
+
+@pytest.mark.parametrize(
+    ("damage", "stage", "problem", "fix"),
+    [
+        (truncate, "render", r"data/checkpoints\.jsonl: truncated: .*", "train"),
+        (edit_line(3, param_x), "render", r"data/checkpoints\.jsonl: line 4: .*", "train"),
+        (edit_line(3, param_x), "report", r"data/checkpoints\.jsonl: line 4: .*", "train"),
+        (edit_line(0, activation_swish), "render", r"data/checkpoints\.jsonl: .*", "train"),
+        (delete_frame_6, "video", r"data/frames/frame_000006\.png: missing .*", "render"),
+    ],
+    ids=["truncated", "param-x", "param-x-report", "header-activation", "frame-deleted"],
+)
+def test_a_damaged_input_stops_the_stage_with_one_line_naming_the_file_and_the_fix(
+    reproduced: Path,
+    tmp_path: Path,
+    damage: Callable[[Path], None],
+    stage: str,
+    problem: str,
+    fix: str,
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    damage(repo)
+    before = outputs(repo)
+    result = run(repo, "python", "-m", f"nnreel.stages.{stage}", check=False)
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    expected = rf"nnreel {stage}: error: {problem} \(rebuild it with: dvc repro -f {fix}\)"
+    assert re.fullmatch(expected, line), line
+    assert outputs(repo) == before  # nothing written, nothing half-written
+
+
+# --- 4. The frame budget --------------------------------------------------------------------
+
+
+def present(repo: Path) -> dict[str, bytes | None]:
+    """The bytes of each pipeline output, None for a missing one."""
+    return {out: (repo / out).read_bytes() if (repo / out).is_file() else None for out in OUTPUTS}
+
+
+def test_too_many_frames_fails_with_one_line_and_leaves_the_outputs(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    before = present(repo)
+    result = exp_run(repo, "render.max_frames=5", check=False)
+    assert result.returncode != 0
+    said = [line for line in result.stderr.splitlines() if line.startswith("nnreel ")]
+    assert len(said) == 1, result.stderr
+    assert re.search(
+        r": error: render\.every = 1: would render 13 frames, more than render\.max_frames=5; "
+        r"raise render\.every to at least 3$",
+        said[0],
+    ), said[0]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert present(repo) == before
+
+
+# --- 5. Parallel experiments ----------------------------------------------------------------
+
+
+def final_loss_in_process(repo: Path, lr: float) -> float:
+    """The final loss of the repo's config with `lr`, trained here without dvc."""
+    cfg = read_config(repo / "params.yaml")
+    xs, ys = read_samples(repo / "data/samples.json")
+    net = Net(cfg.model.arch)
+    init = init_params(net.arch, cfg.seed, cfg.model.init.sigma, cfg.model.init.values)
+    steps = list(
+        train(net, [init[n] for n in net.names], xs, ys, dataclasses.replace(cfg.train, lr=lr))
+    )
+    assert steps[-1].diverged is None
+    return steps[-1].loss
+
+
+def test_a_sweep_of_four_run_two_at_a_time_gives_four_independent_results(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    lrs = [0.005, 0.01, 0.02, 0.03]
+    run(repo, "dvc", "exp", "run", "--queue", "-S", "train.lr=" + ",".join(map(str, lrs)))
+    run(repo, "dvc", "exp", "run", "--run-all", "-j", "2")
+    shown = json.loads(run(repo, "dvc", "exp", "show", "--json").stdout)
+    found: dict[float, list[float]] = {}
+    for commit in shown:
+        for exp in commit.get("experiments") or []:
+            data = exp["revs"][0]["data"]
+            lr = data["params"]["params.yaml"]["data"]["train"]["lr"]
+            metrics = data["metrics"]["reports/metrics.json"]["data"]
+            found.setdefault(lr, []).append(metrics["final_loss"])
+    assert sorted(found) == lrs
+    assert all(len(v) == 1 for v in found.values()), found
+    assert len({v[0] for v in found.values()}) == 4
+    for lr in lrs:
+        assert found[lr] == [final_loss_in_process(repo, lr)], lr
+
+
+# --- 6. Bad config values through dvc, beyond tests/test_pipeline.py -------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key"),
+    [
+        (["model.hidden=[2,x]"], "model.hidden[1]"),
+        (["data=points", "data.points.y=[0,1]"], "data.points.y"),
+        (["train.lr=nan"], "train.lr"),
+        (["seed=true"], "seed"),
+    ],
+    ids=["list-item", "points-unequal", "nan", "bool-for-int"],
+)
+def test_a_bad_value_stops_in_validate_and_leaves_outputs_untouched(
+    reproduced: Path, tmp_path: Path, overrides: list[str], key: str
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    before = present(repo)
+    result = exp_run(repo, *overrides, check=False)
+    assert result.returncode != 0
+    said = [line for line in result.stderr.splitlines() if line.startswith("nnreel ")]
+    assert len(said) == 1 and said[0].startswith(f"nnreel validate: error: {key} = "), said
+    assert "Traceback" not in result.stdout + result.stderr
+    assert present(repo) == before

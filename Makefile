@@ -37,6 +37,7 @@ docs: run
 bench: $(STAMP)
 	python benchmarks/bench_train.py
 	python benchmarks/bench_render.py
+	python benchmarks/bench_memory.py
 
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools).
 lock: $(STAMP)

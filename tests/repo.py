@@ -53,3 +53,26 @@ def make_repo(tmp: Path) -> Path:
     run(repo, "git", "add", "-A")
     run(repo, "git", "commit", "-qm", "small film")
     return repo
+
+
+def reproduced_repo(tmp: Path) -> Path:
+    """`make_repo` with its film made and committed: lock, small reports and docs pictures."""
+    repo = make_repo(tmp)
+    run(repo, "dvc", "repro")
+    shutil.copy(repo / "reports/final_frame.png", repo / "docs/final_frame.png")
+    shutil.copy(repo / "reports/preview/training.gif", repo / "docs/training.gif")
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-qm", "reproduced")
+    return repo
+
+
+def copy_of(repo: Path, tmp_path: Path) -> Path:
+    """A copy of `repo`, git history and DVC cache included, for a test that changes it."""
+    shutil.copytree(repo, tmp_path / "copy", symlinks=True)
+    return tmp_path / "copy"
+
+
+def outputs(repo: Path) -> dict[str, bytes]:
+    """Every pipeline output, by path."""
+    found = [*repo.glob("data/**/*"), *repo.glob("reports/**/*")]
+    return {p.relative_to(repo).as_posix(): p.read_bytes() for p in found if p.is_file()}

@@ -10,7 +10,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from nnreel.compose import compose
-from tests.repo import ROOT, make_repo, run
+from tests.repo import ROOT, reproduced_repo, run
 
 yaml = YAML(typ="safe", pure=True)
 
@@ -45,11 +45,7 @@ def test_each_stage_depends_on_exactly_the_modules_it_imports(name: str) -> None
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small film reproduced once, committed; tests run experiments on top of it."""
-    repo = make_repo(tmp_path_factory.mktemp("pipeline"))
-    run(repo, "dvc", "repro")
-    run(repo, "git", "add", "-A")
-    run(repo, "git", "commit", "-qm", "reproduced")
-    return repo
+    return reproduced_repo(tmp_path_factory.mktemp("pipeline"))
 
 
 def ran_stages(output: str) -> set[str]:

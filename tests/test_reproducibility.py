@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.repo import ROOT, make_repo, run
+from tests.repo import copy_of, outputs, reproduced_repo, run
 from tests.test_video import decode
 
 pytestmark = pytest.mark.slow
@@ -16,25 +15,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small film reproduced and committed, lock and small reports included."""
-    repo = make_repo(tmp_path_factory.mktemp("repro"))
-    shutil.copytree(ROOT / ".ci", repo / ".ci", dirs_exist_ok=True)
-    run(repo, "dvc", "repro")
-    shutil.copy(repo / "reports/final_frame.png", repo / "docs/final_frame.png")
-    shutil.copy(repo / "reports/preview/training.gif", repo / "docs/training.gif")
-    run(repo, "git", "add", "-A")
-    run(repo, "git", "commit", "-qm", "reproduced")
-    return repo
-
-
-def copy_of(repo: Path, tmp_path: Path) -> Path:
-    shutil.copytree(repo, tmp_path / "copy", symlinks=True)
-    return tmp_path / "copy"
-
-
-def outputs(repo: Path) -> dict[str, bytes]:
-    """Every pipeline output, by path."""
-    found = [*repo.glob("data/**/*"), *repo.glob("reports/**/*")]
-    return {p.relative_to(repo).as_posix(): p.read_bytes() for p in found if p.is_file()}
+    return reproduced_repo(tmp_path_factory.mktemp("repro"))
 
 
 def test_the_gate_passes_on_a_reproduced_commit(reproduced: Path, tmp_path: Path) -> None:

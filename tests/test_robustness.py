@@ -22,9 +22,8 @@ from nnreel.compose import compose
 from nnreel.io import read_config, read_samples
 from nnreel.network import Net, init_params
 from nnreel.training import train
-from tests.repo import make_repo, run, yaml
+from tests.repo import copy_of, make_repo, outputs, reproduced_repo, run, yaml
 from tests.test_pipeline import OUTPUTS
-from tests.test_reproducibility import copy_of, outputs
 
 pytestmark = pytest.mark.slow
 
@@ -34,11 +33,7 @@ DEAD = 1e-12  # the slope below which a neuron passes no gradient back (the issu
 @pytest.fixture(scope="module")
 def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small film reproduced and committed; destructive tests work on copies."""
-    repo = make_repo(tmp_path_factory.mktemp("robust"))
-    run(repo, "dvc", "repro")
-    run(repo, "git", "add", "-A")
-    run(repo, "git", "commit", "-qm", "reproduced")
-    return repo
+    return reproduced_repo(tmp_path_factory.mktemp("robust"))
 
 
 def exp_run(repo: Path, *overrides: str, check: bool = True) -> subprocess.CompletedProcess[str]:

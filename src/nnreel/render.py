@@ -154,14 +154,20 @@ def compact(v: float, _pos: object = None) -> str:
     return f"{v:.3g}"
 
 
-def encode_png(rgba: np.ndarray) -> bytes:
-    """A PNG of an RGBA pixel array, with no metadata.
+def png_rows(h: int, w: int) -> np.ndarray:
+    """Scratch rows for `encode_png`: each starts with its filter type, 0 (none)."""
+    return np.zeros((h, 1 + 4 * w), np.uint8)
+
+
+def encode_png(rgba: np.ndarray, rows: np.ndarray | None = None) -> bytes:
+    """A PNG of an RGBA pixel array, with no metadata; `rows` may be a reused scratch array.
 
     zlib-ng's deflate at level 1 takes about 2 ms a frame where zlib's takes 10. (ISA-L's is
     faster still, but its output for the same pixels varied between processes.)
     """
     h, w, _ = rgba.shape
-    rows = np.zeros((h, 1 + 4 * w), np.uint8)  # each row starts with its filter type: 0, none
+    if rows is None:
+        rows = png_rows(h, w)
     rows[:, 1:] = rgba.reshape(h, 4 * w)
     header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)  # 8-bit RGBA
     return b"\x89PNG\r\n\x1a\n" + b"".join(
@@ -193,6 +199,59 @@ def value_rows(arch: Architecture, names: Sequence[str]) -> list[tuple[list[str]
     return rows
 
 
+class Typewriter:
+    """Draws lines of monospace text by copying cached character cells onto a white canvas.
+
+    matplotlib lays out and rasterises a Text afresh on every draw (most of a frame's time
+    went there); the lines that change every frame are monospace on white, so each
+    character is drawn once per size and colour, and copied after that.
+    """
+
+    def __init__(self, size: float, colour: Any) -> None:
+        self.font = {"family": "monospace", "size": size, "color": colour}
+        scratch = Figure(figsize=(1, 1), dpi=DPI)
+        renderer = FigureCanvasAgg(scratch).get_renderer()  # type: ignore[no-untyped-call]
+        probe = scratch.text(0, 0, "M" * 40, **self.font)
+        self.advance = probe.get_window_extent(renderer).width / 40
+        props = probe.get_fontproperties()
+        _, h, descent = renderer.get_text_width_height_descent("lp", props, ismath=False)
+        self.ascent = h - descent  # what matplotlib aligns a top-aligned line's top by
+        pixels = size * DPI / 72
+        self.height = math.ceil(1.6 * pixels)  # room for accents above and tails below
+        self.baseline = math.ceil(0.45 * pixels)  # rows below the baseline
+        self.cells: dict[str, np.ndarray] = {}
+
+    def cell(self, char: str) -> np.ndarray:
+        """The RGBA pixels of `char` in a cell one advance wide, rendered on white."""
+        if char not in self.cells:
+            width = math.ceil(self.advance) + 1
+            fig = Figure(figsize=(width / DPI, self.height / DPI), dpi=DPI, facecolor="white")
+            fig.text(0, self.baseline / self.height, char, va="baseline", **self.font)
+            canvas: Any = FigureCanvasAgg(fig)  # Agg's calls are untyped
+            canvas.draw()
+            self.cells[char] = np.asarray(canvas.buffer_rgba())[:, :width].copy()
+        return self.cells[char]
+
+    def type(self, pixels: np.ndarray, text: str, x: float, top: float) -> None:
+        """Copy `text` into `pixels` with its first cell's left edge at x and top edge at top
+        (display coordinates, y up)."""
+        row = max(0, round(pixels.shape[0] - top))
+        for i, char in enumerate(text):
+            cell = self.cell(char)
+            col = max(0, round(x + i * self.advance))
+            target = pixels[row : row + cell.shape[0], col : col + cell.shape[1]]
+            target[...] = np.minimum(target, cell[: target.shape[0], : target.shape[1]])
+
+    def place(self, text: Text) -> tuple[float, float]:
+        """Where `text`, placed by matplotlib, starts: its left edge and top in display units."""
+        x, y = text.get_transform().transform(text.get_position())
+        if text.get_horizontalalignment() == "center":
+            x -= len(text.get_text()) * self.advance / 2
+        if text.get_verticalalignment() == "top":
+            y -= self.ascent  # now the baseline
+        return x, y + self.height - self.baseline
+
+
 class FrameRenderer:
     """The figure for one run, built once; `render(k)` is the PNG of step k."""
 
@@ -212,6 +271,9 @@ class FrameRenderer:
         self.fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
         self.canvas: Any = FigureCanvasAgg(self.fig)  # Agg's blitting calls are untyped
         self.animated: list[Any] = []
+        self.typed: list[tuple[Text, Typewriter]] = []
+        self.png_scratch = png_rows(height, width)  # reused: no 6 MB allocation a frame
+        self.writers: dict[tuple[float, Any], Typewriter] = {}
         outer = self.fig.add_gridspec(2, 1, height_ratios=(2, 1))
         top = outer[0].subgridspec(1, 2, width_ratios=(2.7, 1))
         self.curves_ax = self.fig.add_subplot(top[0])
@@ -227,6 +289,15 @@ class FrameRenderer:
         self.fig.set_layout_engine("none")
         self._values(side)  # placed now that the legend has its final size
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def _type(self, text: Text) -> Text:
+        """A Text whose changing content a Typewriter draws, not matplotlib."""
+        text.set_animated(True)  # not part of the background
+        key = (float(text.get_fontsize()), text.get_color())
+        if key not in self.writers:
+            self.writers[key] = Typewriter(*key)
+        self.typed.append((text, self.writers[key]))
+        return text
 
     def _animate(self, artist: Any) -> Any:
         artist.set_animated(True)
@@ -258,7 +329,8 @@ class FrameRenderer:
         ax.set_xlabel("x", fontsize=10 * s)
         ax.set_ylabel("y", fontsize=10 * s)
         self._ticks(ax, 9)
-        self.title = self._animate(ax.set_title(self._title(0), fontsize=14 * s, pad=6 * s))
+        title = ax.set_title(self._title(0), fontsize=14 * s, pad=6 * s, family="monospace")
+        self.title = self._type(title)
         self.divergence = self._animate(
             ax.text(
                 0.5, 0.96, "", transform=ax.transAxes, ha="center", va="top", color=DIVERGED,
@@ -305,7 +377,7 @@ class FrameRenderer:
                 va="top", family="monospace", fontsize=size, in_layout=False,
                 color="black" if j is None else colours[j],
             )  # fmt: skip
-            self.values.append(self._animate(text))
+            self.values.append(self._type(text))
 
     def _histories(self, spec: Any) -> None:
         """Bottom third: the loss history and each gradient's history, full faint, past strong."""
@@ -317,15 +389,15 @@ class FrameRenderer:
         panels = gradient_panels(self.net.arch)
         grid = spec.subgridspec(len(panels), len(panels[0]) + 1)
         at = {name: i for i, name in enumerate(self.net.names)}
-        self.tracks: list[tuple[Line2D, Line2D, np.ndarray, int]] = []
+        self.tracks: list[tuple[Line2D, np.ndarray]] = []
         if self.net.ob_at is None:
             loss_ax = self.fig.add_subplot(grid[:, 0])
         else:
             column = grid[:, 0].subgridspec(2, 1, height_ratios=(2, 1))
             loss_ax = self.fig.add_subplot(column[0])
             ob = self._panel(self.fig.add_subplot(column[1]), "ob", True)
-            self._track(ob, grads[:, self.net.ob_at], PREDICTION, self.net.ob_at)
-        self._track(self._panel(loss_ax, "", True), losses, PREDICTION, -1)
+            self._track(ob, grads[:, self.net.ob_at], PREDICTION)
+        self._track(self._panel(loss_ax, "", True), losses, PREDICTION)
         if log_scale(losses.tolist()):
             loss_ax.set_yscale("log")
             loss_ax.set_ylim(losses.min() / 1.5, losses.max() * 1.5)
@@ -334,7 +406,7 @@ class FrameRenderer:
             for c, (label, pairs) in enumerate(row):
                 ax = self._panel(self.fig.add_subplot(grid[r, c + 1]), label, r == len(panels) - 1)
                 for name, j in pairs:
-                    self._track(ax, grads[:, at[name]], colours[j], at[name])
+                    self._track(ax, grads[:, at[name]], colours[j])
                 ax.set_ylim(*history_limits(grads[:, [at[name] for name, _ in pairs]]))
 
     def _panel(self, ax: Axes, param: str, tick_labels: bool) -> Axes:
@@ -351,13 +423,13 @@ class FrameRenderer:
         self._ticks(ax, 7.5)
         return ax
 
-    def _track(self, ax: Axes, history: np.ndarray, colour: Any, index: int) -> None:
+    def _track(self, ax: Axes, history: np.ndarray, colour: Any) -> None:
         """The whole history drawn faintly now; the strong part up to step k and a dot per frame."""
         s = self.s
         ax.plot(self.hx, history[self.hx], color=colour, lw=s, alpha=0.25)
-        past = self._animate(ax.plot([], [], color=colour, lw=1.8 * s)[0])
-        dot = self._animate(ax.plot([], [], "o", color=colour, ms=4 * s)[0])
-        self.tracks.append((past, dot, history, index))
+        # One artist for the strong part and the dot on its end: a frame draws half as many.
+        past = ax.plot([], [], "o-", color=colour, lw=1.8 * s, ms=4 * s, markevery=[-1])
+        self.tracks.append((self._animate(past[0]), history))
 
     def _title(self, k: int) -> str:
         loss = self.run.steps[k].loss
@@ -375,11 +447,9 @@ class FrameRenderer:
         value = dict(zip(self.net.names, state.params, strict=True))
         for text, (names, _) in zip(self.values, self.rows, strict=True):
             text.set_text("  ".join(f"{n:>{self.width}} = {value[n]:<8.4g}" for n in names))
-        cut = int(np.searchsorted(self.hx, k, side="right"))
-        past_x = self.hx[:cut]
-        for past, dot, history, index in self.tracks:
+        past_x = np.append(self.hx[: int(np.searchsorted(self.hx, k))], k)
+        for past, history in self.tracks:
             past.set_data(past_x, history[past_x])
-            dot.set_data([k], [state.loss if index < 0 else state.grads[index]])
         diverged = self.run.diverged
         self.divergence.set_visible(diverged is not None and k == self.last)
         if diverged is not None:
@@ -390,7 +460,10 @@ class FrameRenderer:
         self.canvas.restore_region(self.background)
         for artist in self.animated:
             self.fig.draw_artist(artist)
-        return encode_png(np.asarray(self.canvas.buffer_rgba()))
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        for text, writer in self.typed:
+            writer.type(pixels, text.get_text(), *writer.place(text))
+        return encode_png(pixels, self.png_scratch)
 
     def render(self, k: int) -> bytes:
         """The PNG of step k."""

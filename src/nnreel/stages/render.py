@@ -72,16 +72,19 @@ def render_into(
     batches = [steps[i : i + BATCH] for i in range(0, len(steps), BATCH)]
     workers = min(cfg.workers or os.cpu_count() or 1, len(batches))
     args = (out, run, samples, steps, cfg)
-    with tqdm(total=len(steps), desc="render", unit="frame", disable=None) as bar:
-        if workers == 1:
-            worker = Worker(*args)
+    if workers == 1:
+        worker = Worker(*args)
+        with tqdm(total=len(steps), desc="render", unit="frame", disable=None) as bar:
             for batch in batches:
                 bar.update(worker.write(batch))
-            return
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-        with context.Pool(workers, initializer=start, initargs=args) as pool:
-            for done in pool.imap_unordered(write_batch, batches):
-                bar.update(done)
+        return
+    # Forked workers start without importing anything again. The pool is made before the
+    # progress bar, whose monitor thread must not be running when the process forks.
+    with multiprocessing.get_context("fork").Pool(workers, start, args) as pool:
+        done = pool.imap_unordered(write_batch, batches)
+        with tqdm(total=len(steps), desc="render", unit="frame", disable=None) as bar:
+            for count in done:
+                bar.update(count)
 
 
 def write_frames(

@@ -45,11 +45,11 @@ def load(rev: str) -> tuple[Run, Samples]:
         raise UserError(f"{rev}: data/checkpoints.jsonl: {e}") from None
 
 
-def render_frames(run: Run, samples: Samples, steps: list[int], out: Path) -> None:
+def render_frames(run: Run, samples: Samples, steps: list[int], out: Path, label: str) -> None:
     """frame_000000.png … for `steps`; steps past the run's end repeat its last frame."""
     last = run.steps[-1].step
     own = [min(k, last) for k in steps]
-    renderer = FrameRenderer(run, samples, sorted(set(own)), *PANEL)
+    renderer = FrameRenderer(run, samples, sorted(set(own)), *PANEL, label=label)
     png = b""
     for i, k in enumerate(own):
         if i == 0 or k != own[i - 1]:
@@ -120,10 +120,10 @@ def main(argv: list[str]) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         dirs = []
-        for i, (run, samples) in enumerate(runs.values()):
+        for i, (rev, (run, samples)) in enumerate(runs.items()):
             dirs.append(Path(tmp) / str(i))
             dirs[-1].mkdir()
-            render_frames(run, samples, steps, dirs[-1])
+            render_frames(run, samples, steps, dirs[-1], rev)
         encode(dirs, args.out / "compare.mp4", args.fps)
     loss_plot({rev: run for rev, (run, _) in runs.items()}, args.out / "loss.png")
     print(f"wrote {args.out / 'compare.mp4'} and {args.out / 'loss.png'}")

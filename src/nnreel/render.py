@@ -256,9 +256,16 @@ class FrameRenderer:
     """The figure for one run, built once; `render(k)` is the PNG of step k."""
 
     def __init__(
-        self, run: Run, samples: Samples, steps: Sequence[int], width: int, height: int
+        self,
+        run: Run,
+        samples: Samples,
+        steps: Sequence[int],
+        width: int,
+        height: int,
+        label: str = "",
     ) -> None:
         self.run = run
+        self.label = f"{label}    " if label else ""  # names the run in a comparison
         self.net = Net(run.config.model.arch)
         train = run.config.train
         self.loss_name = train.loss.upper()
@@ -433,7 +440,9 @@ class FrameRenderer:
 
     def _title(self, k: int) -> str:
         loss = self.run.steps[k].loss
-        return f"step {k} of {self.last}    {self.loss_name} = {loss:.6g}    {self.rate}"
+        return (
+            f"{self.label}step {k} of {self.last}    {self.loss_name} = {loss:.6g}    {self.rate}"
+        )
 
     def update(self, k: int) -> None:
         """Point every animated artist at step k."""

@@ -6,11 +6,13 @@ import io
 import itertools
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from nnreel.checkpoints import Run, encode_run, frame_steps
@@ -236,3 +238,24 @@ def test_every_gradient_panel_is_titled_with_its_parameter(
     r.update(run.steps[-1].step)
     values = " ".join(text.get_text() for text in r.values)
     assert all(f"{name} = " in values for name in run.names)
+
+
+def ink_columns(image: np.ndarray, rows: slice) -> tuple[int, int]:
+    """First and last column with dark pixels in the given rows."""
+    dark = np.nonzero((image[rows].sum(axis=2) < 3 * 128).any(axis=0))[0]
+    return int(dark[0]), int(dark[-1])
+
+
+def test_the_typed_title_spans_what_matplotlib_measures_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, samples = project(tmp_path, monkeypatch, "train: {steps: 40}\n")
+    r = renderer(run, samples, 800, 500)
+    first, later = pixels(r.render(0)), pixels(r.render(40))
+    top = slice(0, int(500 - r.curves_ax.bbox.y1))  # the rows above the curves
+    assert not np.array_equal(first[top], later[top])  # the title shows each step's loss
+    left, right = ink_columns(later, top)
+    renderer_: Any = FigureCanvasAgg(r.fig).get_renderer()  # type: ignore[no-untyped-call]
+    expected = r.title.get_window_extent(renderer_)  # matplotlib's own layout of the title
+    assert abs((right - left) - expected.width) <= 0.05 * expected.width
+    assert abs((left + right) / 2 - (expected.x0 + expected.x1) / 2) <= 4

@@ -22,11 +22,12 @@ import dvc.api
 import imageio_ffmpeg
 from matplotlib.figure import Figure
 
+from nnreel import video
 from nnreel.checkpoints import Run, decode_run, every_kth
 from nnreel.errors import CheckpointError, UserError
-from nnreel.io import atomic_path
+from nnreel.io import atomic_path, save_png
 from nnreel.network import Samples
-from nnreel.render import FrameRenderer, log_scale
+from nnreel.render import DPI, FrameRenderer, log_scale
 
 PANEL = (800, 500)  # pixels of each experiment's frames
 
@@ -66,19 +67,17 @@ def stack_filter(n: int) -> str:
 
 
 def encode(dirs: list[Path], out: Path, fps: int) -> None:
-    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
-    args = [ffmpeg, "-y", "-v", "error"]
+    args = [imageio_ffmpeg.get_ffmpeg_exe(), *video.QUIET]
     for d in dirs:
         args += ["-framerate", str(fps), "-i", str(d / "frame_%06d.png")]
     args += ["-filter_complex", stack_filter(len(dirs)), "-map", "[v]"]
-    args += ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-threads", "1"]
-    args += ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1"]
+    args += ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-threads", "1", *video.BITEXACT]
     with atomic_path(out) as tmp:
         subprocess.run([*args, "-f", "mp4", str(tmp)], check=True)
 
 
 def loss_plot(runs: dict[str, Run], out: Path) -> None:
-    fig = Figure(figsize=(9, 5), dpi=100, layout="constrained")
+    fig = Figure(figsize=(9, 5), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     for name, run in runs.items():
         ax.plot([s.step for s in run.steps], [s.loss for s in run.steps], label=name)
@@ -88,8 +87,7 @@ def loss_plot(runs: dict[str, Run], out: Path) -> None:
     ax.set_ylabel("loss")
     ax.legend()
     ax.grid(alpha=0.3)
-    with atomic_path(out) as tmp:
-        fig.savefig(tmp, format="png", metadata={"Software": None})
+    save_png(fig, out)
 
 
 def at_least(least: int) -> Callable[[str], int]:

@@ -274,7 +274,8 @@ class FrameRenderer:
         )
         self.last = run.steps[-1].step
         self.s = min(width / 1600, height / 1000)  # font scale: every size is a fixed share
-        self.grid = np.array(dense_grid(samples[0]))
+        self.grid = dense_grid(samples[0])
+        self.colours = neuron_colours(len(self.net.ow_at))
         self.fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
         self.canvas: Any = FigureCanvasAgg(self.fig)  # Agg's blitting calls are untyped
         self.animated: list[Any] = []
@@ -318,18 +319,16 @@ class FrameRenderer:
         """Top panel: samples, each neuron's contribution and the prediction over a dense grid."""
         ax, s = self.curves_ax, self.s
         xs, ys = samples
-        lo, hi = curve_limits(self.net, self.run, steps, list(self.grid), ys)
+        lo, hi = curve_limits(self.net, self.run, steps, self.grid, ys)
         self.clip = (lo - 10 * (hi - lo), hi + 10 * (hi - lo))  # keeps Agg away from huge values
         ax.set_xlim(self.grid[0], self.grid[-1])
         ax.set_ylim(lo, hi)
         ax.axhline(0.0, color="0.85", lw=0.8 * s, zorder=0)
         ax.plot(xs, ys, "o", color="black", ms=6 * s, label="samples", zorder=3)
-        colours = neuron_colours(len(self.net.ow_at))
+        n = len(self.colours)
         self.contributions = [
-            self._animate(
-                ax.plot([], [], color=c, lw=2 * s, label=neuron_label(j, len(colours)))[0]
-            )
-            for j, c in enumerate(colours, start=1)
+            self._animate(ax.plot([], [], color=c, lw=2 * s, label=neuron_label(j, n))[0])
+            for j, c in enumerate(self.colours, start=1)
         ]
         line = ax.plot([], [], color=PREDICTION, lw=3 * s, label="prediction", zorder=4)
         self.prediction = self._animate(line[0])
@@ -338,9 +337,11 @@ class FrameRenderer:
         self._ticks(ax, 9)
         title = ax.set_title(self._title(0), fontsize=14 * s, pad=6 * s, family="monospace")
         self.title = self._type(title)
+        diverged = self.run.diverged
+        banner = f"diverged at step {diverged['step']}: {diverged['reason']}" if diverged else ""
         self.divergence = self._animate(
             ax.text(
-                0.5, 0.96, "", transform=ax.transAxes, ha="center", va="top", color=DIVERGED,
+                0.5, 0.96, banner, transform=ax.transAxes, ha="center", va="top", color=DIVERGED,
                 fontsize=15 * s, fontweight="bold", visible=False, in_layout=False,
                 bbox={"facecolor": "white", "edgecolor": DIVERGED, "alpha": 0.9},
             )
@@ -376,13 +377,12 @@ class FrameRenderer:
             note = ax.text(ax.bbox.x0, y, f"… and {more} more parameters",
                            transform=IdentityTransform(), va="top", fontsize=size)  # fmt: skip
             self.fig.draw_artist(note)  # static, so drawn into the background once
-        colours = neuron_colours(len(self.net.ow_at))
         self.values: list[Text] = []
         for i, (_, j) in enumerate(self.rows):
             text = ax.text(
                 ax.bbox.x0, top - i * 1.5 * size * DPI / 72, "", transform=IdentityTransform(),
                 va="top", family="monospace", fontsize=size, in_layout=False,
-                color="black" if j is None else colours[j],
+                color="black" if j is None else self.colours[j],
             )  # fmt: skip
             self.values.append(self._type(text))
 
@@ -408,12 +408,11 @@ class FrameRenderer:
         if log_scale(losses.tolist()):
             loss_ax.set_yscale("log")
             loss_ax.set_ylim(losses.min() / 1.5, losses.max() * 1.5)
-        colours = neuron_colours(len(self.net.ow_at))
         for r, row in enumerate(panels):
             for c, (label, pairs) in enumerate(row):
                 ax = self._panel(self.fig.add_subplot(grid[r, c + 1]), label, r == len(panels) - 1)
                 for name, j in pairs:
-                    self._track(ax, grads[:, at[name]], colours[j])
+                    self._track(ax, grads[:, at[name]], self.colours[j])
                 ax.set_ylim(*history_limits(grads[:, [at[name] for name, _ in pairs]]))
 
     def _panel(self, ax: Axes, param: str, tick_labels: bool) -> Axes:
@@ -447,7 +446,7 @@ class FrameRenderer:
     def update(self, k: int) -> None:
         """Point every animated artist at step k."""
         state = self.run.steps[k]
-        preds, contributions = self.net.predict(state.params, list(self.grid))
+        preds, contributions = self.net.predict(state.params, self.grid)
         for line, ys in zip(
             [*self.contributions, self.prediction], [*contributions, preds], strict=True
         ):
@@ -459,10 +458,7 @@ class FrameRenderer:
         past_x = np.append(self.hx[: int(np.searchsorted(self.hx, k))], k)
         for past, history in self.tracks:
             past.set_data(past_x, history[past_x])
-        diverged = self.run.diverged
-        self.divergence.set_visible(diverged is not None and k == self.last)
-        if diverged is not None:
-            self.divergence.set_text(f"diverged at step {diverged['step']}: {diverged['reason']}")
+        self.divergence.set_visible(self.run.diverged is not None and k == self.last)
 
     def png(self) -> bytes:
         """The current frame as PNG bytes: the background plus the animated artists."""

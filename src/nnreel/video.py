@@ -1,8 +1,9 @@
 """ffmpeg command lines that turn the frames into an H.264 MP4 and a GIF preview.
 
 Everything here is plain data: paths in, argument lists and text out. ffmpeg reads the PNG
-files itself through a concat list, and `setpts=N` renumbers the frames 0, 1, 2, … at the
-target rate, so the film has exactly one video frame per PNG however the steps are spaced.
+files itself: the MP4 through an image2 glob at the film's rate, so there is exactly one
+video frame per PNG however the steps are spaced; the GIF through a concat list of the
+frames it picks.
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ def gif_picks(n: int, k: int) -> list[int]:
 def gif_delay_cs(n_frames: int) -> int:
     """Centiseconds per GIF frame for a preview of about GIF_SECONDS (GIF counts in 1/100 s)."""
     return min(10, max(2, round(GIF_SECONDS * 100 / n_frames)))
+
+
+def gif_hold_frames(hold_last_s: float, delay_cs: int) -> int:
+    """How many more GIF frames, `delay_cs` apart, hold the last one for `hold_last_s`."""
+    return round(hold_last_s * 100 / delay_cs)
 
 
 def concat_list(paths: Sequence[Path]) -> str:

@@ -93,7 +93,7 @@ def make_gif(paths: list[Path], tmp: Path, width: int, n: int, hold_last_s: floa
     concat.write_text(video.concat_list(picks), encoding="utf-8")
     run_ffmpeg(video.palette_args(ffmpeg, concat, palette, width))
     delay = video.gif_delay_cs(len(picks))
-    hold = round(hold_last_s * 100 / delay)
+    hold = video.gif_hold_frames(hold_last_s, delay)
     run_ffmpeg(video.gif_args(ffmpeg, concat, palette, out, width, delay, hold))
     return out
 
@@ -104,15 +104,14 @@ def main() -> None:
     paths = frame_files()
     check_steps(paths, cfg.render.every)
     GIF.parent.mkdir(parents=True, exist_ok=True)
-    # Everything is made in a hidden directory beside the outputs, then renamed into place
-    # together; an error or Ctrl-C removes the directory and leaves the old outputs alone.
-    # The MP4 and the GIF are encoded at the same time, each by a one-threaded ffmpeg.
-    # A fixed name, so that a run killed outright leaves nothing the next run does not clear.
+    # Both films are made in a hidden directory, then renamed into place together; an error
+    # or Ctrl-C removes it and leaves the old outputs alone. Its name is fixed, so that even
+    # a run killed outright leaves nothing the next run does not clear.
     tmp = REPORTS / ".video.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        with ThreadPoolExecutor(2) as pool:
+        with ThreadPoolExecutor(2) as pool:  # MP4 and GIF at once, one ffmpeg each
             made = {MP4: pool.submit(make_mp4, FRAMES, tmp, v.fps, v.hold_last_s)}
             if v.gif:
                 args = (paths, tmp, v.gif_width, v.gif_frames, v.hold_last_s)

@@ -33,6 +33,7 @@ params: $(STAMP)
 docs: run
 	cp reports/final_frame.png docs/final_frame.png
 	cp reports/preview/training.gif docs/training.gif
+	python -m nnreel.gallery --out docs/gallery.png
 
 bench: $(STAMP)
 	python benchmarks/bench_train.py

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 from PIL import Image
 
 from nnreel.checkpoints import Run, encode_run, frame_steps
@@ -52,7 +53,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, params: str) -> tup
 
 
 def renderer(run: Run, samples: Samples, width: int = 400, height: int = 250) -> FrameRenderer:
-    return FrameRenderer(run, samples, range(len(run.steps)), width, height)
+    return FrameRenderer(run, samples, width, height)
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -124,7 +125,7 @@ def test_frame_k_shows_the_curves_loss_and_parameters_of_checkpoint_k(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run, samples = project(tmp_path, monkeypatch, "train: {steps: 40}\n")
-    r = renderer(run, samples, 800, 500)
+    r = renderer(run, samples, 1600, 1000)
     net = Net(r.net.arch)
     for k in (0, 17, 40):
         png = r.render(k)
@@ -133,18 +134,21 @@ def test_frame_k_shows_the_curves_loss_and_parameters_of_checkpoint_k(
         assert len(grid) >= 100
         assert grid[0] < min(samples[0]) and grid[-1] > max(samples[0])
         preds, contributions = net.predict(state.params, grid)
-        assert list(r.prediction.get_ydata()) == preds
-        assert [list(line.get_ydata()) for line in r.contributions] == contributions
+        lo, hi = r.curves_ax.get_ylim()
+        assert list(r.prediction.get_ydata()) == [min(max(p, lo), hi) for p in preds]
+        assert [list(line.get_ydata()) for line in r.contributions] == [
+            [min(max(c, lo), hi) for c in cs] for cs in contributions
+        ]
         assert f"step {k} of 40" in r.title.get_text()
         assert f"SSR = {state.loss:.6g}" in r.title.get_text()
-        values = " ".join(text.get_text() for text in r.values)
+        values = " ".join(text.get_text() for text, _ in r.values)
         for name, value in zip(run.names, state.params, strict=True):
             assert f"{name} = {value:.4g}" in values
         x, y = grid[120], preds[120]
         px, py = r.curves_ax.transData.transform((x, y))
-        row, col = round(500 - py), round(px)
-        near = pixels(png)[row - 2 : row + 3, col - 2 : col + 3].reshape(-1, 3)
-        assert any(red > 200 and green < 80 and blue > 200 for red, green, blue in near)
+        row, col = round(1000 - py), round(px)
+        near = pixels(png)[row - 3 : row + 4, col - 3 : col + 4].reshape(-1, 3)
+        assert any(red > 200 and green < 150 and blue > 200 for red, green, blue in near)
 
 
 def test_axes_stay_fixed_from_frame_to_frame(
@@ -190,7 +194,7 @@ def test_two_workers_write_the_same_bytes_as_one(
     assert frames[1] == frames[2]
 
 
-def test_a_diverged_runs_last_frame_says_where_and_why(
+def test_a_diverged_runs_last_frame_says_where_and_why_beside_the_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     params = "model: {activation: identity}\ntrain: {lr: 1.0, steps: 50}\n"
@@ -207,55 +211,182 @@ def test_a_diverged_runs_last_frame_says_where_and_why(
     assert not r.divergence.get_visible()
     assert red_pixels(r.render(last)) > 50
     assert r.divergence.get_visible()
-    assert r.divergence.get_text().startswith(f"diverged at step {run.diverged['step']}: ")
-    assert run.diverged["reason"] in r.divergence.get_text()
+    notice = " ".join(r.divergence.get_text().split())
+    assert notice.startswith(f"diverged at step {run.diverged['step']}: ")
+    assert run.diverged["reason"] in notice
+    assert f"step {last} of 50 (stopped at {last})" in r.title.get_text()
+    box = r.divergence.get_window_extent(r.canvas.get_renderer())
+    assert not box.overlaps(r.curves_ax.bbox)  # the notice covers no data
+
+
+def gradient_titles(r: FrameRenderer) -> list[str]:
+    return [ax.get_title() for ax in r.fig.axes[3:]]  # after the curves, legend and loss
 
 
 @pytest.mark.parametrize(
-    ("hidden", "output_bias", "gradient_titles"),
+    ("hidden", "output_bias", "titles"),
     [
-        ([6], True, [f"∂SSR/∂{p}{j}" for j in range(1, 7) for p in ("iw", "b", "ow")]),
-        ([12], False, [f"∂SSR/∂{kind} (all neurons)" for kind in ("iw", "b", "ow")]),
-        ([3, 2], False, [f"∂SSR/∂{n}" for n in (["w2_1_1", "w2_1_2", "w2_1_3", "b2_1", "ow1"])]
-         + [f"∂SSR/∂{n}" for n in (["w2_2_1", "w2_2_2", "w2_2_3", "b2_2", "ow2"])]),
+        ([6], True, [f"{p}{j}" for j in range(1, 7) for p in ("iw", "ow", "b")] + ["ob"]),
+        ([12], False, ["iw… (12)", "ow… (12)", "b… (12)"]),
+        ([3, 2], False, ["iw1", "b1", "iw2", "b2", "iw3", "b3",
+                         "w2_1_1", "w2_1_2", "w2_1_3", "ow1", "b2_1",
+                         "w2_2_1", "w2_2_2", "w2_2_3", "ow2", "b2_2"]),
     ],
 )  # fmt: skip
-def test_every_gradient_panel_is_titled_with_its_parameter(
+def test_every_trained_parameter_has_a_gradient_panel_in_draw_order(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     hidden: list[int],
     output_bias: bool,
-    gradient_titles: list[str],
+    titles: list[str],
 ) -> None:
     params = f"model: {{hidden: {hidden}, output_bias: {str(output_bias).lower()}}}\n"
     run, samples = project(tmp_path, monkeypatch, params + "train: {steps: 3}\n")
-    r = renderer(run, samples)
-    titles = [ax.get_title() for ax in r.fig.axes[2:]]  # after the curves and the legend
-    expected = ["SSR", *gradient_titles]
-    if output_bias:
-        expected.insert(0, "∂SSR/∂ob")
-    assert sorted(titles) == sorted(expected)
+    r = renderer(run, samples, 1600, 1000)
+    assert r.fig.axes[2].get_title() == "SSR"
+    assert gradient_titles(r) == [f"∂SSR/∂{t}" for t in titles]
     r.update(run.steps[-1].step)
-    values = " ".join(text.get_text() for text in r.values)
-    assert all(f"{name} = " in values for name in run.names)
+    values = " ".join(text.get_text() for text, _ in r.values)
+    shown = [name for name in run.names if f"{name} = " in values]
+    assert shown == run.names[: len(shown)]  # in draw order, the rest counted
+    more = [t.get_text() for t in r.fig.axes[1].texts if t.get_text().startswith("… and ")]
+    assert more == (
+        [] if len(shown) == len(run.names) else [f"… and {len(run.names) - len(shown)} more"]
+    )
 
 
-def ink_columns(image: np.ndarray, rows: slice) -> tuple[int, int]:
-    """First and last column with dark pixels in the given rows."""
-    dark = np.nonzero((image[rows].sum(axis=2) < 3 * 128).any(axis=0))[0]
-    return int(dark[0]), int(dark[-1])
+PRESETS = {
+    "default": "",
+    "deep": "model: {hidden: [4, 4], activation: tanh, output_bias: true, init: {sigma: 1.0}}\n",
+    "wide": "model: {hidden: [6], output_bias: true, init: {sigma: 1.0}}\n",
+    "ob lesson": "model: {output_bias: true}\n"
+    "train: {frozen: [iw1, ow1, b1, iw2, ow2, b2], steps: 60}\n",
+    "big": "model: {hidden: [20, 20]}\ntrain: {steps: 5}\n",
+}
+SIZES = [(640, 400), (800, 500), (1600, 1000)]
 
 
-def test_the_typed_title_spans_what_matplotlib_measures_for_it(
+@pytest.mark.parametrize("preset", PRESETS)
+@pytest.mark.parametrize("size", SIZES)
+def test_every_value_of_every_history_is_on_its_panel_and_every_trained_parameter_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, preset: str, size: tuple[int, int]
+) -> None:
+    params = PRESETS[preset] + ("" if "train:" in PRESETS[preset] else "train: {steps: 60}\n")
+    run, samples = project(tmp_path, monkeypatch, params)
+    r = renderer(run, samples, *size)
+    trained = [n for n in run.names if n not in run.config.train.frozen]
+    shown = sorted(n for _, names in r.groups for n in names)
+    assert shown == sorted(trained)
+    for k in (0, run.steps[-1].step // 2, run.steps[-1].step):
+        r.update(k)
+        for line, history in [*r.tracks, *r.marks]:
+            assert line.axes is not None
+            lo, hi = line.axes.get_ylim()
+            assert lo < history.min() and history.max() < hi  # the whole history fits
+            assert all(lo < y < hi for y in np.ravel(line.get_ydata())[-history[k].size :])
+
+
+def x_height_px(text: Any) -> float:
+    """The height of a lowercase x in `text`'s font, measured from the glyph's outline."""
+    from matplotlib.textpath import TextPath
+
+    size = text.get_fontsize()
+    outline = TextPath((0, 0), "x", size=size, prop=text.get_fontproperties())
+    return float(outline.get_extents().height) * 100 / 72  # points to pixels at 100 dpi
+
+
+@pytest.mark.parametrize("preset", ["default", "ob lesson", "big"])
+def test_no_text_is_smaller_than_8_pixels_of_x_height_at_640_by_400(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, preset: str
+) -> None:
+    run, samples = project(tmp_path, monkeypatch, PRESETS[preset] or "train: {steps: 30}\n")
+    r = renderer(run, samples, 640, 400)
+    r.render(run.steps[-1].step)
+    texts = [t for t in r.fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+    assert len(texts) > 10
+    assert min(x_height_px(t) for t in texts) >= 8.0
+
+
+def wcag_contrast(rgb: tuple[float, ...]) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+@pytest.mark.parametrize("n", [2, 8, 9, 64])
+def test_neuron_colours_stand_3_to_1_against_white_and_differ(n: int) -> None:
+    from matplotlib.colors import to_rgb
+
+    from nnreel.render import neuron_colours
+
+    colours = [to_rgb(c) for c in neuron_colours(n)]
+    assert all(wcag_contrast(c) >= 3.0 for c in colours)
+    assert len(set(colours)) == n
+
+
+def test_a_log_loss_axis_has_three_or_more_labelled_ticks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run, samples = project(tmp_path, monkeypatch, "train: {steps: 40}\n")
+    run, samples = project(tmp_path, monkeypatch, PRESETS["wide"] + "train: {steps: 60}\n")
+    losses = [s.loss for s in run.steps]
+    assert max(losses) > 10 * min(losses)
+    from nnreel.render import loss_figure
+
+    for ax in (renderer(run, samples).fig.axes[2], loss_figure(run).axes[0]):
+        assert ax.get_yscale() == "log"
+        lo, hi = ax.get_ylim()
+        assert lo <= min(losses) and max(losses) <= hi
+        shown = [t for t in ax.get_yticks() if lo <= t <= hi]
+        labels = [ax.yaxis.get_major_formatter()(t, i) for i, t in enumerate(shown)]
+        assert len([label for label in labels if label]) >= 3
+
+
+def test_samples_are_drawn_over_the_curves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run, samples = project(tmp_path, monkeypatch, "train: {steps: 5}\n")
     r = renderer(run, samples, 800, 500)
-    first, later = pixels(r.render(0)), pixels(r.render(40))
-    top = slice(0, int(500 - r.curves_ax.bbox.y1))  # the rows above the curves
-    assert not np.array_equal(first[top], later[top])  # the title shows each step's loss
-    left, right = ink_columns(later, top)
-    renderer_: Any = FigureCanvasAgg(r.fig).get_renderer()  # type: ignore[no-untyped-call]
-    expected = r.title.get_window_extent(renderer_)  # matplotlib's own layout of the title
-    assert abs((right - left) - expected.width) <= 0.05 * expected.width
-    assert abs((left + right) / 2 - (expected.x0 + expected.x1) / 2) <= 4
+    image = pixels(r.render(5))
+    for x, y in zip(*samples, strict=True):
+        px, py = r.curves_ax.transData.transform((x, y))
+        assert image[round(500 - py), round(px)].max() < 60  # black, whatever is under it
+
+
+def test_a_neuron_equal_to_the_prediction_still_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, samples = project(tmp_path, monkeypatch, "model: {hidden: [1]}\ntrain: {steps: 5}\n")
+    r = renderer(run, samples, 800, 500)
+    image = pixels(r.render(5))
+    grid, ys = r.contributions[0].get_xdata(), r.contributions[0].get_ydata()
+    assert list(ys) == list(r.prediction.get_ydata())
+    px, py = r.curves_ax.transData.transform((grid[77], ys[77]))
+    red, green, blue = image[round(500 - py), round(px)]
+    assert blue > red and blue > green  # the neuron's own blue, on the prediction's magenta
+
+
+def test_frozen_parameters_have_no_panel_and_are_marked_in_the_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, samples = project(tmp_path, monkeypatch, PRESETS["ob lesson"])
+    r = renderer(run, samples, 1600, 1000)
+    assert gradient_titles(r) == ["∂SSR/∂ob"]
+    side = [t.get_text() for t in r.fig.axes[1].texts]
+    frozen_at = side.index("frozen:")
+    assert all(any(f"{n} = " in t for t in side[frozen_at:]) for n in run.config.train.frozen)
+    assert [names for _, names in r.values] == [["ob"]]
+
+
+def test_limits_come_from_every_step_not_the_rendered_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, samples = project(
+        tmp_path, monkeypatch, "data: {target: fib_valley}\ntrain: {steps: 100}\n"
+    )
+    last = {}
+    for every in (1, 50):
+        out = tmp_path / f"every{every}"
+        cfg = RenderConfig(width=400, height=250, workers=1, every=every)
+        render_stage.write_frames(out, run, samples, frame_steps(100, every, 200), cfg)
+        last[every] = (out / "frame_000100.png").read_bytes()
+    assert last[1] == last[50]

@@ -88,7 +88,7 @@ def test_compare_renders_experiments_side_by_side_without_retraining(
     result = run(repo, "python", "-m", "nnreel.compare", "lr-0.02", "lr-0.05", "--frames", "7")
     assert "Running stage" not in result.stdout + result.stderr
     _, size, means = decode(repo / "compare/compare.mp4")
-    assert size == (1600, 500) and len(means) == 7
+    assert size == (1600, 500) and len(means) == 7 + round(1.0 * 30)  # --hold 1 s at 30 fps
     assert (repo / "compare/loss.png").stat().st_size > 0
     bad = run(repo, "python", "-m", "nnreel.compare", "lr-0.02", "no-such-exp", check=False)
     assert bad.returncode == 2

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import subprocess
 import sys
 import tempfile
@@ -21,13 +20,14 @@ from pathlib import Path
 import dvc.api
 import imageio_ffmpeg
 from matplotlib.figure import Figure
+from tqdm import tqdm
 
 from nnreel import video
-from nnreel.checkpoints import Run, decode_run, every_kth
+from nnreel.checkpoints import Run, decode_run
 from nnreel.errors import CheckpointError, UserError
 from nnreel.io import atomic_path, save_png
 from nnreel.network import Samples
-from nnreel.render import DPI, FrameRenderer, log_scale
+from nnreel.render import DPI, FrameRenderer, loss_axis
 
 PANEL = (800, 500)  # pixels of each experiment's frames
 
@@ -46,45 +46,59 @@ def load(rev: str) -> tuple[Run, Samples]:
         raise UserError(f"{rev}: data/checkpoints.jsonl: {e}") from None
 
 
-def render_frames(run: Run, samples: Samples, steps: list[int], out: Path, label: str) -> None:
-    """frame_000000.png … for `steps`; steps past the run's end repeat its last frame."""
-    last = run.steps[-1].step
-    own = [min(k, last) for k in steps]
-    renderer = FrameRenderer(run, samples, sorted(set(own)), *PANEL, label=label)
-    png = b""
-    for i, k in enumerate(own):
-        if i == 0 or k != own[i - 1]:
-            png = renderer.render(k)
-        (out / f"frame_{i:06d}.png").write_bytes(png)
+def spread(last: int, n: int) -> list[int]:
+    """Exactly n steps spread evenly over 0..last, both ends included (repeats if n > last+1)."""
+    return [round(i * last / (n - 1)) for i in range(n)]
 
 
-def stack_filter(n: int) -> str:
-    """ffmpeg filter placing n inputs side by side (2 or 3) or in a 2x2 grid (4)."""
+def render_frames(runs: dict[str, tuple[Run, Samples]], steps: list[int], dirs: list[Path]) -> None:
+    """frame_000000.png … for `steps` into each run's directory, every run on the same axes;
+    steps past a run's end repeat its last frame."""
+    total = len(runs) * len(steps)
+    with tqdm(total=total, desc="compare", unit="frame", disable=None) as bar:
+        for (name, (run, samples)), out in zip(runs.items(), dirs, strict=True):
+            peers = [other for key, other in runs.items() if key != name]
+            renderer = FrameRenderer(run, samples, *PANEL, label=name, peers=peers)
+            own = [min(k, run.steps[-1].step) for k in steps]
+            png = b""
+            for i, k in enumerate(own):
+                if i == 0 or k != own[i - 1]:
+                    png = renderer.render(k)
+                (out / f"frame_{i:06d}.png").write_bytes(png)
+                bar.update()
+
+
+def stack_filter(n: int, hold: int) -> str:
+    """ffmpeg filter placing n inputs side by side (2 or 3) or in a 2x2 grid (4), then holding
+    the last frame `hold` frames more."""
     inputs = "".join(f"[{i}:v]" for i in range(n))
     if n == 4:
-        return f"{inputs}xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0[v]"
-    return f"{inputs}hstack=inputs={n}[v]"
+        stack = f"{inputs}xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0"
+    else:
+        stack = f"{inputs}hstack=inputs={n}"
+    return f"{stack},tpad=stop_mode=clone:stop={hold}[v]"
 
 
-def encode(dirs: list[Path], out: Path, fps: int) -> None:
+def encode(dirs: list[Path], out: Path, fps: int, hold: int) -> None:
+    """The runs' frames side by side as an H.264 MP4 that holds its last frame like the film."""
     args = [imageio_ffmpeg.get_ffmpeg_exe(), *video.QUIET]
     for d in dirs:
         args += ["-framerate", str(fps), "-i", str(d / "frame_%06d.png")]
-    args += ["-filter_complex", stack_filter(len(dirs)), "-map", "[v]"]
+    args += ["-filter_complex", stack_filter(len(dirs), hold), "-map", "[v]"]
     args += ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-threads", "1", *video.BITEXACT]
     with atomic_path(out) as tmp:
         subprocess.run([*args, "-f", "mp4", str(tmp)], check=True)
 
 
 def loss_plot(runs: dict[str, Run], out: Path) -> None:
+    """Every run's loss per step on one titled, labelled axis."""
     fig = Figure(figsize=(9, 5), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     for name, run in runs.items():
         ax.plot([s.step for s in run.steps], [s.loss for s in run.steps], label=name)
-    if log_scale([s.loss for run in runs.values() for s in run.steps]):
-        ax.set_yscale("log")
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss")
+    loss_axis(ax, [s.loss for run in runs.values() for s in run.steps])
+    names = sorted({run.config.train.loss.upper() for run in runs.values()})
+    ax.set(xlabel="step", ylabel=" or ".join(names), title=f"{' or '.join(names)} per step")
     ax.legend()
     ax.grid(alpha=0.3)
     save_png(fig, out)
@@ -109,20 +123,20 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--out", type=Path, default=Path("compare"))
     parser.add_argument("--frames", type=at_least(2), default=300, help="frames of the video")
     parser.add_argument("--fps", type=at_least(1), default=30)
+    parser.add_argument("--hold", type=float, default=1.0, help="seconds the last frame holds")
     args = parser.parse_args(argv)
     if not 2 <= len(args.revs) <= 4:
         parser.error("give 2 to 4 experiments")
     runs = {rev: load(rev) for rev in args.revs}
     last = max(run.steps[-1].step for run, _ in runs.values())
-    steps = every_kth(last, max(1, math.ceil(last / (args.frames - 1))))
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        dirs = []
-        for i, (rev, (run, samples)) in enumerate(runs.items()):
-            dirs.append(Path(tmp) / str(i))
-            dirs[-1].mkdir()
-            render_frames(run, samples, steps, dirs[-1], rev)
-        encode(dirs, args.out / "compare.mp4", args.fps)
+        dirs = [Path(tmp) / str(i) for i in range(len(runs))]
+        for d in dirs:
+            d.mkdir()
+        render_frames(runs, spread(last, args.frames), dirs)
+        hold = video.hold_frames(args.fps, args.hold)
+        encode(dirs, args.out / "compare.mp4", args.fps, hold)
     loss_plot({rev: run for rev, (run, _) in runs.items()}, args.out / "loss.png")
     print(f"wrote {args.out / 'compare.mp4'} and {args.out / 'loss.png'}")
 

@@ -12,6 +12,7 @@ from nnreel.network import Net, Samples
 from nnreel.video import video_seconds
 
 DEAD = 1e-12  # an activation derivative below this passes no gradient back
+NEGLIGIBLE = 1e-3  # of the targets' range: a contribution that varies less shapes nothing
 LOSS_NAMES = {"ssr": "SSR (sum of squared residuals)", "mse": "MSE (mean squared residual)"}
 
 
@@ -37,6 +38,16 @@ def dead_neurons(net: Net, theta: Sequence[float], xs: Sequence[float]) -> list[
     W, B, _, _ = net.unpack(theta)
     slopes = net.forward(W, B, xs)[2][-1]
     return [j for j, ds in enumerate(slopes, start=1) if all(abs(d) < DEAD for d in ds)]
+
+
+def negligible_neurons(
+    net: Net, theta: Sequence[float], xs: Sequence[float], ys: Sequence[float]
+) -> list[int]:
+    """Last-layer neurons (1-based) whose contribution ow_j·a_j varies over the samples by less
+    than NEGLIGIBLE of the targets' range: they barely shape the prediction."""
+    _, contributions = net.predict(theta, xs)
+    scale = NEGLIGIBLE * (max(ys) - min(ys))
+    return [j for j, c in enumerate(contributions, start=1) if max(c) - min(c) < scale]
 
 
 def steps_run(run: Run) -> int:
@@ -65,6 +76,7 @@ def metrics(run: Run, samples: Samples, n_frames: int, video: tuple[int, float])
         "diverged_step": run.diverged["step"] if run.diverged else None,
         "diverged_reason": run.diverged["reason"] if run.diverged else None,
         "dead_neurons": dead_neurons(net, final.params, xs),
+        "negligible_neurons": negligible_neurons(net, final.params, xs, ys),
         "n_frames": n_frames,
         "video_seconds": video_seconds(n_frames, *video),
     }
@@ -80,6 +92,17 @@ def history_lines(run: Run) -> list[str]:
     return ["\t".join(row) + "\n" for row in [history_header(run.names), *rows]]
 
 
+def path_lines(run: Run) -> list[str]:
+    """paths.tsv: one row per step and parameter (long form), so that plots of runs with
+    different parameters can be drawn together."""
+    rows = [
+        f"{s.step}\t{name}\t{s.params[i]!r}\n"
+        for i, name in enumerate(run.names)
+        for s in run.steps
+    ]
+    return ["step\tparam\tvalue\n", *rows]
+
+
 def fmt(x: object) -> str:
     """A number for people: 6 significant digits; None as n/a."""
     if x is None:
@@ -87,6 +110,10 @@ def fmt(x: object) -> str:
     if isinstance(x, float):
         return f"{x:.6g}"
     return str(x)
+
+
+def listed(neurons: Sequence[int]) -> str:
+    return ", ".join(map(str, neurons)) or "none"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
@@ -125,7 +152,11 @@ def headline(m: dict[str, Any]) -> list[str]:
         ("RMSE at the samples", m["rmse"]),
         ("R² at the samples", m["r2"]),
         ("steps run", m["steps_run"]),
-        ("dead neurons", ", ".join(map(str, m["dead_neurons"])) or "none"),
+        ("dead neurons (zero slope at every sample)", listed(m["dead_neurons"])),
+        (
+            "negligible neurons (contribution varies < 0.1% of the targets' range)",
+            listed(m["negligible_neurons"]),
+        ),
         ("film", f"{m['n_frames']} frames, {m['video_seconds']:.3g} s"),
     ]
     lines = table(["metric", "value"], rows)

@@ -1,43 +1,52 @@
 """Frames of the film: the figure is built once, then each step redraws only what changes.
 
-The static parts (axes, ticks, samples, the faint full histories) are drawn once and kept
-as a background; a frame restores it, draws the animated artists for its step on top and
-encodes the canvas as PNG. Axis limits come from the whole run, so they never move.
+The static parts (axes, ticks, the faint full histories) are drawn once and kept as a
+background; a frame restores it, draws the animated artists for its step on top and
+encodes the canvas as PNG. Axis limits come from every step of the run (and of the runs it
+is compared with), so they never move, and nothing leaves a panel without a mark at its edge.
 """
 
 from __future__ import annotations
 
 import math
 import struct
+import textwrap
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 from matplotlib.transforms import IdentityTransform
 from zlib_ng import zlib_ng
 
 from nnreel.checkpoints import Run
-from nnreel.network import Architecture, Net, Samples, neuron_params
+from nnreel.network import Net, Samples, neuron_params
 
 DPI = 100
 GRID_POINTS = 200
+LIMIT_POINTS = 50  # grid points per step when the curves' range is taken over every step
 HISTORY_POINTS = 2000  # longer histories are thinned; drawing more points shows nothing new
-VALUE_ROWS = 24  # rows of parameter values beside the legend, at most
-PANEL_LIMIT = 24  # more gradient panels than this and they are overlaid per parameter kind
+MIN_PT = 10.6  # DejaVu's x-height is 0.547 em: at 100 dpi, 10.6 pt keeps it above 8 px
+PANEL_PX = (150, 105)  # the least width and height of a legible history panel
+STRONG_LINES = 12  # a panel overlaying more histories marks only their current values
+EDGE_MARK_EVERY = 8  # grid points between the marks of a curve beyond the panel's edge
 COLOURS = (
     *("tab:blue", "tab:orange", "tab:green", "tab:red"),
     *("tab:purple", "tab:brown", "tab:olive", "tab:cyan"),
 )
 PREDICTION = "magenta"
 DIVERGED = "red"
+FROZEN = "0.4"
+RGB = tuple[float, float, float]
+Peers = Sequence[tuple[Run, Samples]]  # runs whose values the axes must hold too
 
 
 def dense_grid(xs: Sequence[float], n: int = GRID_POINTS) -> list[float]:
@@ -54,20 +63,29 @@ def padded(lo: float, hi: float, pad: float = 0.06) -> tuple[float, float]:
     return lo - pad * span, hi + pad * span
 
 
-def curve_limits(
-    net: Net, run: Run, steps: Sequence[int], grid: Sequence[float], ys: Sequence[float]
-) -> tuple[float, float]:
-    """y-limits holding the samples and every curve of the rendered steps, ignoring rare spikes."""
+def pt(base: float, scale: float) -> float:
+    """A font size: `base` points at 1600x1000, scaled, never below the legible minimum."""
+    return max(MIN_PT, base * scale)
+
+
+def curve_limits(runs: Peers, grid: Sequence[float]) -> tuple[float, float]:
+    """y-limits holding the samples and every curve at every step of `runs`; when the 5% most
+    extreme steps would dwarf the rest, they leave the panel (marked at its edge)."""
+    coarse = grid[:: max(1, len(grid) // LIMIT_POINTS)]
+    ys = [y for _, (_, run_ys) in runs for y in run_ys]
     lows, highs = [], []
-    for k in steps:
-        preds, contributions = net.predict(run.steps[k].params, grid)
-        values = [v for v in [*preds, *(c for cs in contributions for c in cs)] if math.isfinite(v)]
-        lows.append(min(values, default=0.0))
-        highs.append(max(values, default=0.0))
+    for run, _ in runs:
+        net = Net(run.config.model.arch)
+        for step in run.steps:
+            preds, contributions = net.predict(step.params, coarse)
+            values = [v for v in [*preds, *(c for cs in contributions for c in cs)]]
+            values = [v for v in values if math.isfinite(v)] or [0.0]
+            lows.append(min(values))
+            highs.append(max(values))
     lo, hi = min(*lows, *ys), max(*highs, *ys)
     lows.sort()
     highs.sort()
-    tail = len(steps) // 20  # the 5% most extreme steps may fall outside
+    tail = len(lows) // 20
     robust_lo, robust_hi = min(lows[tail], *ys), max(highs[-1 - tail], *ys)
     if hi - lo > 2 * (robust_hi - robust_lo):
         lo, hi = robust_lo, robust_hi
@@ -79,6 +97,84 @@ def log_scale(losses: Sequence[float]) -> bool:
     return min(losses) > 0 and max(losses) >= 10 * min(losses)
 
 
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """Ticks for a log axis over [lo, hi]: 1-2-5 per decade when few decades, else decades;
+    always three or more inside a span of at least a decade."""
+    subs = (1, 2, 5) if hi / lo < 1000 else (1,)
+    first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    ticks = [m * 10.0**e for e in range(first, last + 1) for m in subs]
+    return [t for t in ticks if lo <= t <= hi]
+
+
+def loss_axis(ax: Axes, losses: Sequence[float]) -> None:
+    """A loss axis holding every value: log (with readable ticks) once it spans a decade."""
+    if log_scale(losses):
+        lo, hi = min(losses) / 1.3, max(losses) * 1.3
+        ax.set_yscale("log")
+        ax.set_ylim(lo, hi)
+        ax.yaxis.set_major_locator(FixedLocator(log_ticks(lo, hi)))
+        ax.yaxis.set_minor_locator(NullLocator())
+    else:
+        ax.set_ylim(*padded(min(losses), max(losses)))
+        ax.yaxis.set_major_locator(MaxNLocator(3))
+    ax.yaxis.set_major_formatter(FuncFormatter(compact))
+
+
+LINSCALE = 1 / (1 - 1 / 10)  # matplotlib's symlog: the linear part spans this many decades
+
+
+def symlog(v: float, c: float) -> float:
+    """Where `v` sits on a base-10 symlog axis with linear threshold c, in decades."""
+    if abs(v) <= c:
+        return LINSCALE * v / c
+    return math.copysign(LINSCALE + math.log10(abs(v) / c), v)
+
+
+def symlog_inverse(u: float, c: float) -> float:
+    if abs(u) <= LINSCALE:
+        return u * c / LINSCALE
+    return math.copysign(c * 10 ** (abs(u) - LINSCALE), u)
+
+
+def symlog_limits(lo: float, hi: float, c: float) -> tuple[float, float]:
+    """[lo, hi] padded by 6% of its span as a symlog axis with linear threshold c shows it."""
+    a, b = padded(symlog(lo, c), symlog(hi, c))
+    return symlog_inverse(a, c), symlog_inverse(b, c)
+
+
+def symlog_ticks(lo: float, hi: float, c: float) -> list[float]:
+    """Up to five ticks for a symlog axis over [lo, hi]: 0, the threshold and powers of ten,
+    each at least a sixth of the axis away from the others."""
+    top = max(abs(lo), abs(hi))
+    powers = [10.0**e for e in range(math.ceil(math.log10(c)), math.ceil(math.log10(top)) + 1)]
+    edge = float(f"{c:.1g}")
+    candidates = [0.0, edge, -edge, *(p for q in reversed(powers) for p in (q, -q))]
+    gap = (symlog(hi, c) - symlog(lo, c)) / 6
+    ticks: list[float] = []
+    for t in candidates:
+        if lo <= t <= hi and all(abs(symlog(t, c) - symlog(u, c)) >= gap for u in ticks):
+            ticks.append(t)
+    return sorted(ticks[:5])
+
+
+def history_axis(ax: Axes, values: np.ndarray) -> None:
+    """y-axis of a history panel holding every value: linear, or symlog when a few values
+    dwarf the rest, so early spikes stay on the panel without flattening what follows."""
+    lo, hi = float(values.min()), float(values.max())
+    robust_lo, robust_hi = (float(v) for v in np.percentile(values, [2, 98]))
+    c = max(abs(robust_lo), abs(robust_hi))
+    if hi - lo <= 4 * (robust_hi - robust_lo) or c == 0:
+        ax.set_ylim(*padded(lo, hi))
+        ax.yaxis.set_major_locator(MaxNLocator(3))
+    else:
+        ax.set_yscale("symlog", linthresh=c)
+        lo, hi = symlog_limits(lo, hi, c)
+        ax.set_ylim(lo, hi)
+        ax.yaxis.set_major_locator(FixedLocator(symlog_ticks(lo, hi, c)))
+        ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(compact))
+
+
 def loss_figure(run: Run) -> Figure:
     """The loss per step, with the best step marked."""
     steps, losses = [s.step for s in run.steps], [s.loss for s in run.steps]
@@ -88,8 +184,7 @@ def loss_figure(run: Run) -> Figure:
     ax = fig.add_subplot()
     ax.plot(steps, losses, color="tab:blue")
     ax.plot([steps[best]], [losses[best]], "o", color="tab:red", label=f"best, step {steps[best]}")
-    if log_scale(losses):
-        ax.set_yscale("log")
+    loss_axis(ax, losses)
     ax.set(xlabel="step", ylabel=name, title=f"{name} per step")
     ax.grid(alpha=0.3)
     ax.legend()
@@ -105,48 +200,68 @@ def fit_figure(run: Run, samples: Samples, n: int) -> Figure:
         ax.plot(
             grid, net.predict(s.params, grid)[0], style, color="tab:blue", label=f"step {s.step}"
         )
-    ax.plot(*samples, "o", color="black", label="samples")
+    ax.plot(*samples, "o", color="black", label="samples", zorder=3)
     ax.set(xlabel="x", ylabel="y", title="fitted curve")
     ax.grid(alpha=0.3)
     ax.legend()
     return fig
 
 
-def history_limits(values: np.ndarray) -> tuple[float, float]:
-    """y-limits of a history; when a few spikes dwarf the rest, they may leave the panel."""
-    lo, hi = float(values.min()), float(values.max())
-    robust_lo, robust_hi = (float(v) for v in np.percentile(values, [2, 98]))
-    if hi - lo > 4 * (robust_hi - robust_lo) > 0:
-        lo, hi = robust_lo, robust_hi
-    return padded(lo, hi)
+def contrast(colour: Any) -> float:
+    """The WCAG contrast ratio of `colour` against white."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in to_rgb(colour))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
 
 
-def neuron_colours(n: int) -> list[Any]:
+def readable(colour: Any) -> RGB:
+    """`colour`, darkened just enough to stand 3:1 against white."""
+    r, g, b = to_rgb(colour)
+    while contrast((r, g, b)) < 3.0:
+        r, g, b = 0.95 * r, 0.95 * g, 0.95 * b
+    return r, g, b
+
+
+def neuron_colours(n: int) -> list[RGB]:
     """One distinct colour per last-layer neuron, none of them the prediction's magenta."""
     if n <= len(COLOURS):
-        return list(COLOURS[:n])
+        return [readable(c) for c in COLOURS[:n]]
     turbo = colormaps["turbo"]
-    return [turbo(0.05 + 0.9 * j / (n - 1)) for j in range(n)]
+    return [readable(turbo(0.05 + 0.9 * j / (n - 1))) for j in range(n)]
 
 
-Panel = tuple[str, list[tuple[str, int]]]  # title suffix, (parameter, neuron) pairs drawn
+def kind(name: str) -> str:
+    """A parameter's kind: iw, b, w2, b2, …, ow or ob."""
+    return name.split("_")[0] if "_" in name else name.rstrip("0123456789")
 
 
-def gradient_panels(arch: Architecture) -> list[list[Panel]]:
-    """Gradient panels in rows: one per parameter, or one per kind when that is too many."""
-    groups = neuron_params(arch)
-    n, p = len(groups), len(groups[0])
-    if n * p <= PANEL_LIMIT:
-        cells = [[(name, [(name, j)]) for name in group] for j, group in enumerate(groups)]
-        return cells if n <= p else [list(col) for col in zip(*cells, strict=True)]
-    layer = len(arch.hidden)
-    kinds = ["iw" if layer == 1 else f"w{layer}", "b" if layer == 1 else f"b{layer}", "ow"]
-    into = [(name, j) for j, group in enumerate(groups) for name in group[:-2]]
-    bias = [(group[-2], j) for j, group in enumerate(groups)]
-    out = [(group[-1], j) for j, group in enumerate(groups)]
-    return [
-        [(f"{k} (all neurons)", pairs) for k, pairs in zip(kinds, [into, bias, out], strict=True)]
-    ]
+Group = tuple[str, list[str]]  # what a gradient panel's title names, the parameters it shows
+
+
+def gradient_groups(trained: Sequence[str], capacity: int) -> list[Group]:
+    """Gradient panels for the trained parameters: one each, or overlaid by kind, or by
+    weights and biases, or all in one, whichever is the first to fit `capacity` panels."""
+    if len(trained) <= capacity:
+        return [(name, [name]) for name in trained]
+    kinds: dict[str, list[str]] = {}
+    for name in trained:
+        kinds.setdefault(kind(name), []).append(name)
+    if len(kinds) <= capacity:
+        return [(f"{k}… ({len(names)})", names) for k, names in kinds.items()]
+    biases = [name for name in trained if kind(name).startswith(("b", "ob"))]
+    roles = {"weights": [n for n in trained if n not in biases], "biases": biases}
+    groups = [(f"{role} ({len(names)})", names) for role, names in roles.items() if names]
+    return groups if len(groups) <= capacity else [(f"all ({len(trained)})", list(trained))]
+
+
+def panel_grid(n: int, rows_cap: int, cols_cap: int) -> tuple[int, int]:
+    """Rows and columns for n panels, about twice as wide as tall, within the caps."""
+    rows = min(rows_cap, max(1, math.ceil(math.sqrt(n / 2))))
+    rows = max(rows, math.ceil(n / cols_cap))
+    return rows, max(1, math.ceil(n / rows))
 
 
 def compact(v: float, _pos: object = None) -> str:
@@ -180,112 +295,70 @@ def encode_png(rgba: np.ndarray, rows: np.ndarray | None = None) -> bytes:
     )
 
 
-def neuron_label(j: int, n: int) -> str:
+def neuron_label(j: int, n: int, long: bool = True) -> str:
     """Legend entry of neuron j of n; past 8 neurons, one entry stands for them all."""
     if n <= len(COLOURS):
-        return f"neuron {j}: ow{j}·a{j}(x)"
-    return f"neurons 1 to {n}: ow·a(x)" if j == 1 else "_nolegend_"
+        return f"neuron {j}: ow{j}·a{j}(x)" if long else f"neuron {j}"
+    return (f"neurons 1-{n}: ow·a(x)" if long else f"neurons 1-{n}") if j == 1 else "_nolegend_"
 
 
-def value_rows(arch: Architecture, names: Sequence[str]) -> list[tuple[list[str], int | None]]:
-    """Parameter names in rows of at most 3: each last-layer neuron's own, then the rest."""
-    groups = neuron_params(arch)
-    rows: list[tuple[list[str], int | None]] = []
-    for j, group in enumerate(groups):
-        rows += [(group[i : i + 3], j) for i in range(0, len(group), 3)]
-    owned = {name for group in groups for name in group}
-    rest = [name for name in names if name not in owned]
-    rows += [(rest[i : i + 3], None) for i in range(0, len(rest), 3)]
-    return rows
+def owners(net: Net) -> dict[str, int]:
+    """Each parameter of a last-layer neuron, mapped to that neuron's index (0-based)."""
+    return {name: j for j, group in enumerate(neuron_params(net.arch)) for name in group}
 
 
-class Typewriter:
-    """Draws lines of monospace text by copying cached character cells onto a white canvas.
-
-    matplotlib lays out and rasterises a Text afresh on every draw (most of a frame's time
-    went there); the lines that change every frame are monospace on white, so each
-    character is drawn once per size and colour, and copied after that.
-    """
-
-    def __init__(self, size: float, colour: Any) -> None:
-        self.font = {"family": "monospace", "size": size, "color": colour}
-        scratch = Figure(figsize=(1, 1), dpi=DPI)
-        renderer = FigureCanvasAgg(scratch).get_renderer()  # type: ignore[no-untyped-call]
-        probe = scratch.text(0, 0, "M" * 40, **self.font)
-        self.advance = probe.get_window_extent(renderer).width / 40
-        props = probe.get_fontproperties()
-        _, h, descent = renderer.get_text_width_height_descent("lp", props, ismath=False)
-        self.ascent = h - descent  # what matplotlib aligns a top-aligned line's top by
-        pixels = size * DPI / 72
-        self.height = math.ceil(1.6 * pixels)  # room for accents above and tails below
-        self.baseline = math.ceil(0.45 * pixels)  # rows below the baseline
-        self.cells: dict[str, np.ndarray] = {}
-
-    def cell(self, char: str) -> np.ndarray:
-        """The RGBA pixels of `char` in a cell one advance wide, rendered on white."""
-        if char not in self.cells:
-            width = math.ceil(self.advance) + 1
-            fig = Figure(figsize=(width / DPI, self.height / DPI), dpi=DPI, facecolor="white")
-            fig.text(0, self.baseline / self.height, char, va="baseline", **self.font)
-            canvas: Any = FigureCanvasAgg(fig)  # Agg's calls are untyped
-            canvas.draw()
-            self.cells[char] = np.asarray(canvas.buffer_rgba())[:, :width].copy()
-        return self.cells[char]
-
-    def type(self, pixels: np.ndarray, text: str, x: float, top: float) -> None:
-        """Copy `text` into `pixels` with its first cell's left edge at x and top edge at top
-        (display coordinates, y up)."""
-        row = max(0, round(pixels.shape[0] - top))
-        for i, char in enumerate(text):
-            cell = self.cell(char)
-            col = max(0, round(x + i * self.advance))
-            target = pixels[row : row + cell.shape[0], col : col + cell.shape[1]]
-            target[...] = np.minimum(target, cell[: target.shape[0], : target.shape[1]])
-
-    def place(self, text: Text) -> tuple[float, float]:
-        """Where `text`, placed by matplotlib, starts: its left edge and top in display units."""
-        x, y = text.get_transform().transform(text.get_position())
-        if text.get_horizontalalignment() == "center":
-            x -= len(text.get_text()) * self.advance / 2
-        if text.get_verticalalignment() == "top":
-            y -= self.ascent  # now the baseline
-        return x, y + self.height - self.baseline
+def value_rows(names: Sequence[str], owner: dict[str, int], per_row: int) -> list[list[str]]:
+    """Parameter names in draw order, in rows of at most `per_row`, a neuron's own together."""
+    runs: list[list[str]] = []
+    for name in names:
+        if runs and owner.get(name) == owner.get(runs[-1][-1]) and kind(name) != "ob":
+            runs[-1].append(name)
+        else:
+            runs.append([name])
+    return [run[i : i + per_row] for run in runs for i in range(0, len(run), per_row)]
 
 
 class FrameRenderer:
-    """The figure for one run, built once; `render(k)` is the PNG of step k."""
+    """The figure for one run, built once; `render(k)` is the PNG of step k.
+
+    `peers` are runs shown beside this one (in a comparison): the axes hold their values too.
+    """
 
     def __init__(
         self,
         run: Run,
         samples: Samples,
-        steps: Sequence[int],
         width: int,
         height: int,
         label: str = "",
+        peers: Peers = (),
     ) -> None:
         self.run = run
-        self.label = f"{label}    " if label else ""  # names the run in a comparison
+        self.runs: Peers = [(run, samples), *peers]
+        self.label = f"{label}   " if label else ""  # names the run in a comparison
         self.net = Net(run.config.model.arch)
         train = run.config.train
+        self.frozen = set(train.frozen)
         self.loss_name = train.loss.upper()
         self.rate = f"lr = {train.lr:g}" + (
             "" if train.optimizer == "gd" else f" ({train.optimizer})"
         )
+        self.planned = train.steps
         self.last = run.steps[-1].step
+        self.end = max(r.steps[-1].step for r, _ in self.runs)  # the history panels' x range
+        self.size = (width, height)
         self.s = min(width / 1600, height / 1000)  # font scale: every size is a fixed share
-        self.grid = dense_grid(samples[0])
+        self.grid = dense_grid([x for _, (xs, _) in self.runs for x in xs])
         self.colours = neuron_colours(len(self.net.ow_at))
+        self.owner = owners(self.net)
         self.fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
         self.canvas: Any = FigureCanvasAgg(self.fig)  # Agg's blitting calls are untyped
         self.animated: list[Any] = []
-        self.typed: list[tuple[Text, Typewriter]] = []
         self.png_scratch = png_rows(height, width)  # reused: no 6 MB allocation a frame
-        self.writers: dict[tuple[float, Any], Typewriter] = {}
         outer = self.fig.add_gridspec(2, 1, height_ratios=(2, 1))
         top = outer[0].subgridspec(1, 2, width_ratios=(2.7, 1))
         self.curves_ax = self.fig.add_subplot(top[0])
-        self._curves(samples, steps)
+        self._curves(samples)
         side = self.fig.add_subplot(top[1])
         self._legend(side)
         self._histories(outer[1])
@@ -295,180 +368,241 @@ class FrameRenderer:
         """Lay the figure out once and keep its static parts as the background of every frame."""
         self.canvas.draw()
         self.fig.set_layout_engine("none")
-        self._values(side)  # placed now that the legend has its final size
+        self._side(side)  # placed now that the legend has its final size
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-
-    def _type(self, text: Text) -> Text:
-        """A Text whose changing content a Typewriter draws, not matplotlib."""
-        text.set_animated(True)  # not part of the background
-        key = (float(text.get_fontsize()), text.get_color())
-        if key not in self.writers:
-            self.writers[key] = Typewriter(*key)
-        self.typed.append((text, self.writers[key]))
-        return text
 
     def _animate(self, artist: Any) -> Any:
         artist.set_animated(True)
         self.animated.append(artist)
         return artist
 
-    def _ticks(self, ax: Axes, size: float) -> None:
-        ax.tick_params(labelsize=size * self.s, length=3 * self.s, pad=2 * self.s)
+    def _ticks(self, ax: Axes) -> None:
+        s = self.s
+        ax.tick_params(labelsize=pt(9, s), length=3 * s, pad=2 * s)
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.get_offset_text().set_fontsize(pt(9, s))
 
-    def _curves(self, samples: Samples, steps: Sequence[int]) -> None:
-        """Top panel: samples, each neuron's contribution and the prediction over a dense grid."""
+    def _curves(self, samples: Samples) -> None:
+        """Top panel: each neuron's contribution and the prediction over a dense grid, with the
+        samples on top of them and marks where a curve leaves the panel."""
         ax, s = self.curves_ax, self.s
-        xs, ys = samples
-        lo, hi = curve_limits(self.net, self.run, steps, self.grid, ys)
-        self.clip = (lo - 10 * (hi - lo), hi + 10 * (hi - lo))  # keeps Agg away from huge values
+        self.lo, self.hi = curve_limits(self.runs, self.grid)
         ax.set_xlim(self.grid[0], self.grid[-1])
-        ax.set_ylim(lo, hi)
+        ax.set_ylim(self.lo, self.hi)
         ax.axhline(0.0, color="0.85", lw=0.8 * s, zorder=0)
-        ax.plot(xs, ys, "o", color="black", ms=6 * s, label="samples", zorder=3)
         n = len(self.colours)
+        long_labels = 0.27 * self.size[0] >= 14 * pt(10, s) * DPI / 72  # fit the side column
+        # The prediction goes under the neurons, wider, so a neuron equal to it still shows.
+        line = ax.plot([], [], color=PREDICTION, lw=5 * s, alpha=0.7, label="prediction")
+        self.prediction = self._animate(line[0])
         self.contributions = [
-            self._animate(ax.plot([], [], color=c, lw=2 * s, label=neuron_label(j, n))[0])
+            self._animate(
+                ax.plot([], [], color=c, lw=2 * s, label=neuron_label(j, n, long_labels))[0]
+            )
             for j, c in enumerate(self.colours, start=1)
         ]
-        line = ax.plot([], [], color=PREDICTION, lw=3 * s, label="prediction", zorder=4)
-        self.prediction = self._animate(line[0])
-        ax.set_xlabel("x", fontsize=10 * s)
-        ax.set_ylabel("y", fontsize=10 * s)
-        self._ticks(ax, 9)
-        title = ax.set_title(self._title(0), fontsize=14 * s, pad=6 * s, family="monospace")
-        self.title = self._type(title)
-        diverged = self.run.diverged
-        banner = f"diverged at step {diverged['step']}: {diverged['reason']}" if diverged else ""
-        self.divergence = self._animate(
-            ax.text(
-                0.5, 0.96, banner, transform=ax.transAxes, ha="center", va="top", color=DIVERGED,
-                fontsize=15 * s, fontweight="bold", visible=False, in_layout=False,
-                bbox={"facecolor": "white", "edgecolor": DIVERGED, "alpha": 0.9},
+        self.edges = [
+            self._animate(
+                ax.plot([], [], m, color="0.15", ms=7 * s, clip_on=False, in_layout=False)[0]
             )
-        )  # fmt: skip
+            for m in ("^", "v")
+        ]
+        xs, ys = samples
+        self._animate(ax.plot(xs, ys, "o", color="black", ms=7 * s, label="samples")[0])
+        ax.set_xlabel("x", fontsize=pt(11, s))
+        ax.set_ylabel("y", fontsize=pt(11, s))
+        self._ticks(ax)
+        # Over the whole width, so that it fits even the smallest frame.
+        title = self.fig.suptitle(self._title(0), fontsize=pt(14, s), family="monospace")
+        self.title = self._animate(title)
 
     def _legend(self, ax: Axes) -> None:
         """Right of the curves: the legend; the parameter values go below it."""
         ax.set_axis_off()
         handles, labels = self.curves_ax.get_legend_handles_labels()
-        columns = 1 + len(labels) // 14
+        order = [labels.index("samples"), *(i for i, t in enumerate(labels) if t != "samples")]
         self.legend = ax.legend(
-            handles, labels, loc="upper left", fontsize=(10 if columns == 1 else 7) * self.s,
-            ncols=columns, borderaxespad=0.0,
+            [handles[i] for i in order], [labels[i] for i in order], loc="upper left",
+            fontsize=pt(10, self.s), borderaxespad=0.0,
         )  # fmt: skip
         self.legend.set_in_layout(False)
 
-    def _values(self, ax: Axes) -> None:
-        """One text row per few parameters, under the legend, sized to fit the space left."""
-        rows = value_rows(self.net.arch, self.net.names)
-        self.rows = rows[:VALUE_ROWS]
-        top = self.legend.get_window_extent().y0 - 12 * self.s
-        room = (top - ax.bbox.y0) * 72 / DPI  # points
+    def _side(self, ax: Axes) -> None:
+        """Under the legend: the values of the trained parameters, then the frozen ones, in as
+        many rows as fit; the divergence notice, if any, at the bottom."""
+        size = pt(10, self.s)
+        line = 1.45 * size * DPI / 72  # pixels between rows
+        advance = 0.602 * size * DPI / 72  # DejaVu Sans Mono's advance is 0.602 em
         self.width = max(map(len, self.net.names))
-        row_chars = 3 * (self.width + 13)
-        size = min(
-            10 * self.s,
-            room / (1.5 * (len(self.rows) + 1)),
-            (ax.bbox.x1 - ax.bbox.x0) * 72 / DPI / (0.62 * row_chars),  # monospace advance
-        )
-        if len(rows) > VALUE_ROWS:  # a big net's values would be too small to read
-            more = sum(len(names) for names, _ in rows[VALUE_ROWS:])
-            y = top - len(self.rows) * 1.5 * size * DPI / 72
-            note = ax.text(ax.bbox.x0, y, f"… and {more} more parameters",
-                           transform=IdentityTransform(), va="top", fontsize=size)  # fmt: skip
-            self.fig.draw_artist(note)  # static, so drawn into the background once
-        self.values: list[Text] = []
-        for i, (_, j) in enumerate(self.rows):
+        per_row = max(1, int((ax.bbox.x1 - ax.bbox.x0) // (advance * (self.width + 15))))
+        trained = [n for n in self.net.names if n not in self.frozen]
+        frozen = [n for n in self.net.names if n in self.frozen]
+        rows = value_rows(trained, self.owner, per_row)
+        if frozen:
+            rows += [["frozen:"], *value_rows(frozen, {}, per_row)]
+        bottom = ax.bbox.y0 + (self._notice(ax, size) if self.run.diverged else 0.0)
+        top = self.legend.get_window_extent().y0 - 0.8 * line
+        fit = max(1, int((top - bottom) // line))
+        if len(rows) > fit:
+            more = sum(len(r) for r in rows[fit - 1 :])
+            rows = [*rows[: fit - 1], [f"… and {more} more"]]
+        self.values: list[tuple[Text, list[str]]] = []
+        for i, names in enumerate(rows):
             text = ax.text(
-                ax.bbox.x0, top - i * 1.5 * size * DPI / 72, "", transform=IdentityTransform(),
-                va="top", family="monospace", fontsize=size, in_layout=False,
-                color="black" if j is None else self.colours[j],
+                ax.bbox.x0, top - i * line, "", transform=IdentityTransform(), va="top",
+                family="monospace", fontsize=size, color=self._row_colour(names),
             )  # fmt: skip
-            self.values.append(self._type(text))
+            if names[0] in self.net.names and names[0] not in self.frozen:
+                self.values.append((self._animate(text), names))
+            else:  # static: drawn into the background once
+                text.set_text(self._row_text(names, self.run.steps[0].params))
+                self.fig.draw_artist(text)
+
+    def _notice(self, ax: Axes, size: float) -> float:
+        """The divergence notice at the bottom of the side column; the height it takes."""
+        assert self.run.diverged is not None
+        d = self.run.diverged
+        chars = max(12, int((ax.bbox.x1 - ax.bbox.x0) / (0.62 * size * DPI / 72)) - 2)
+        wrapped = textwrap.fill(f"diverged at step {d['step']}: {d['reason']}", chars)
+        self.divergence = self._animate(
+            ax.text(
+                ax.bbox.x0, ax.bbox.y0, wrapped, transform=IdentityTransform(), va="bottom",
+                color=DIVERGED, fontsize=size, fontweight="bold", visible=False,
+                bbox={"facecolor": "white", "edgecolor": DIVERGED, "pad": 3},
+            )
+        )  # fmt: skip
+        renderer = self.canvas.get_renderer()
+        return float(self.divergence.get_window_extent(renderer).height) + size
+
+    def _row_colour(self, names: list[str]) -> Any:
+        if names[0] in self.frozen or names[0] not in self.net.names:
+            return FROZEN if self.frozen else "black"
+        j = self.owner.get(names[0])
+        return "black" if j is None else self.colours[j]
+
+    def _row_text(self, names: list[str], params: Sequence[float]) -> str:
+        if names[0] not in self.net.names:
+            return names[0]
+        at = {name: i for i, name in enumerate(self.net.names)}
+        return "  ".join(f"{n:>{self.width}} = {params[at[n]]:<10.4g}" for n in names).rstrip()
 
     def _histories(self, spec: Any) -> None:
-        """Bottom third: the loss history and each gradient's history, full faint, past strong."""
+        """Bottom third: the loss and the gradient of every trained parameter, as many panels
+        as fit legibly; each history faint in full, strong up to the current step."""
+        width, height = self.size
+        rows_cap = max(1, int(height / 3 // PANEL_PX[1]))
+        cols_cap = max(2, int(width // PANEL_PX[0])) - 1
+        trained = [n for n in self.net.names if n not in self.frozen]
+        self.groups = groups = gradient_groups(trained, rows_cap * cols_cap)
+        rows, cols = panel_grid(len(groups), rows_cap, cols_cap)
+        grid = spec.subgridspec(rows, cols + 1, width_ratios=(1.3, *[1] * cols))
         steps = self.run.steps
         thin = math.ceil(len(steps) / HISTORY_POINTS)
         self.hx = np.array(sorted({*range(0, len(steps), thin), len(steps) - 1}))
-        losses = np.array([st.loss for st in steps])
-        grads = np.array([st.grads for st in steps])
-        panels = gradient_panels(self.net.arch)
-        grid = spec.subgridspec(len(panels), len(panels[0]) + 1)
-        at = {name: i for i, name in enumerate(self.net.names)}
         self.tracks: list[tuple[Line2D, np.ndarray]] = []
-        if self.net.ob_at is None:
-            loss_ax = self.fig.add_subplot(grid[:, 0])
-        else:
-            column = grid[:, 0].subgridspec(2, 1, height_ratios=(2, 1))
-            loss_ax = self.fig.add_subplot(column[0])
-            ob = self._panel(self.fig.add_subplot(column[1]), "ob", True)
-            self._track(ob, grads[:, self.net.ob_at], PREDICTION)
-        self._track(self._panel(loss_ax, "", True), losses, PREDICTION)
-        if log_scale(losses.tolist()):
-            loss_ax.set_yscale("log")
-            loss_ax.set_ylim(losses.min() / 1.5, losses.max() * 1.5)
-        for r, row in enumerate(panels):
-            for c, (label, pairs) in enumerate(row):
-                ax = self._panel(self.fig.add_subplot(grid[r, c + 1]), label, r == len(panels) - 1)
-                for name, j in pairs:
-                    self._track(ax, grads[:, at[name]], self.colours[j])
-                ax.set_ylim(*history_limits(grads[:, [at[name] for name, _ in pairs]]))
+        self.marks: list[tuple[Line2D, np.ndarray]] = []
+        losses = np.array([st.loss for st in steps])
+        loss_ax = self._panel(self.fig.add_subplot(grid[:, 0]), self.loss_name, True)
+        self._track(loss_ax, losses, PREDICTION)
+        loss_axis(loss_ax, [st.loss for r, _ in self.runs for st in r.steps])
+        grads = np.array([st.grads for st in steps])
+        at = {name: i for i, name in enumerate(self.net.names)}
+        for i, (title, names) in enumerate(groups):
+            r, c = divmod(i, cols)
+            last_row = r == rows - 1 or i + cols >= len(groups)
+            ax = self._panel(
+                self.fig.add_subplot(grid[r, c + 1]), f"∂{self.loss_name}/∂{title}", last_row
+            )
+            history = grads[:, [at[n] for n in names]]
+            if len(names) <= STRONG_LINES:
+                for name, column in zip(names, history.T, strict=True):
+                    self._track(ax, column, self._colour(name))
+            else:
+                for name, column in zip(names, history.T, strict=True):
+                    ax.plot(
+                        self.hx,
+                        column[self.hx],
+                        color=self._colour(name),
+                        lw=0.6 * self.s,
+                        alpha=0.35,
+                    )
+                dots = ax.plot([], [], "o", color="black", ms=2.5 * self.s)
+                self.marks.append((self._animate(dots[0]), history))
+            history_axis(ax, np.concatenate([history.ravel(), *self._peer_grads(names)]))
 
-    def _panel(self, ax: Axes, param: str, tick_labels: bool) -> Axes:
+    def _peer_grads(self, names: list[str]) -> Iterable[np.ndarray]:
+        """The gradients of `names` in the compared runs that have them."""
+        for run, _ in self.runs[1:]:
+            at = {name: i for i, name in enumerate(run.names)}
+            shared = [at[n] for n in names if n in at]
+            if shared:
+                yield np.array([st.grads for st in run.steps])[:, shared].ravel()
+
+    def _colour(self, name: str) -> Any:
+        """A parameter's colour: its last-layer neuron's; the output bias the prediction's."""
+        if name == "ob":
+            return readable(PREDICTION)
+        j = self.owner.get(name)
+        return "0.3" if j is None else self.colours[j]
+
+    def _panel(self, ax: Axes, what: str, tick_labels: bool) -> Axes:
         """A history panel over all steps, titled with what it shows."""
         s = self.s
-        what = f"∂{self.loss_name}/∂{param}" if param else self.loss_name
-        ax.set_title(what, fontsize=10 * s, pad=3 * s)
-        ax.set_xlim(*padded(0, max(self.last, 1), 0.02))
-        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
-        ax.yaxis.set_major_locator(MaxNLocator(3))
-        ax.yaxis.set_major_formatter(FuncFormatter(compact))
+        ax.set_title(what, fontsize=pt(10, s), pad=3 * s)
+        ax.set_xlim(*padded(0, max(self.end, 1), 0.02))
+        ax.xaxis.set_major_locator(MaxNLocator(3, integer=True))
         ax.tick_params(labelbottom=tick_labels)
         ax.axhline(0.0, color="0.85", lw=0.8 * s, zorder=0)
-        self._ticks(ax, 7.5)
+        self._ticks(ax)
         return ax
 
     def _track(self, ax: Axes, history: np.ndarray, colour: Any) -> None:
         """The whole history drawn faintly now; the strong part up to step k and a dot per frame."""
         s = self.s
-        ax.plot(self.hx, history[self.hx], color=colour, lw=s, alpha=0.25)
+        ax.plot(self.hx, history[self.hx], color=colour, lw=s, alpha=0.3)
         # One artist for the strong part and the dot on its end: a frame draws half as many.
-        past = ax.plot([], [], "o-", color=colour, lw=1.8 * s, ms=4 * s, markevery=[-1])
+        past = ax.plot([], [], "o-", color=colour, lw=1.8 * s, ms=5 * s, markevery=[-1])
         self.tracks.append((self._animate(past[0]), history))
 
     def _title(self, k: int) -> str:
         loss = self.run.steps[k].loss
-        return (
-            f"{self.label}step {k} of {self.last}    {self.loss_name} = {loss:.6g}    {self.rate}"
-        )
+        where = f"step {k} of {self.planned}"
+        if self.run.diverged:
+            where += f" (stopped at {self.last})"
+        return f"{self.label}{where}   {self.loss_name} = {loss:.6g}   {self.rate}"
 
     def update(self, k: int) -> None:
         """Point every animated artist at step k."""
         state = self.run.steps[k]
         preds, contributions = self.net.predict(state.params, self.grid)
-        for line, ys in zip(
-            [*self.contributions, self.prediction], [*contributions, preds], strict=True
+        curves = np.array([preds, *contributions])
+        for line, ys in zip([self.prediction, *self.contributions], curves, strict=True):
+            line.set_data(self.grid, np.clip(ys, self.lo, self.hi))
+        at = np.arange(0, len(self.grid), EDGE_MARK_EVERY)
+        sample = curves[:, at]
+        for mark, beyond, edge in (
+            (self.edges[0], (sample > self.hi).any(axis=0), self.hi),
+            (self.edges[1], (sample < self.lo).any(axis=0), self.lo),
         ):
-            line.set_data(self.grid, np.clip(ys, *self.clip))
+            xs = np.asarray(self.grid)[at][beyond]
+            mark.set_data(xs, np.full(len(xs), edge))
         self.title.set_text(self._title(k))
-        value = dict(zip(self.net.names, state.params, strict=True))
-        for text, (names, _) in zip(self.values, self.rows, strict=True):
-            text.set_text("  ".join(f"{n:>{self.width}} = {value[n]:<8.4g}" for n in names))
+        for text, names in self.values:
+            text.set_text(self._row_text(names, state.params))
         past_x = np.append(self.hx[: int(np.searchsorted(self.hx, k))], k)
         for past, history in self.tracks:
             past.set_data(past_x, history[past_x])
-        self.divergence.set_visible(self.run.diverged is not None and k == self.last)
+        for dots, history in self.marks:
+            dots.set_data(np.full(history.shape[1], k), history[k])
+        if self.run.diverged:
+            self.divergence.set_visible(k == self.last)
 
     def png(self) -> bytes:
         """The current frame as PNG bytes: the background plus the animated artists."""
         self.canvas.restore_region(self.background)
         for artist in self.animated:
             self.fig.draw_artist(artist)
-        pixels = np.asarray(self.canvas.buffer_rgba())
-        for text, writer in self.typed:
-            writer.type(pixels, text.get_text(), *writer.place(text))
-        return encode_png(pixels, self.png_scratch)
+        return encode_png(np.asarray(self.canvas.buffer_rgba()), self.png_scratch)
 
     def render(self, k: int) -> bytes:
         """The PNG of step k."""

@@ -36,7 +36,7 @@ class Worker:
         self, out: Path, run: Run, samples: Samples, steps: Sequence[int], cfg: RenderConfig
     ) -> None:
         self.out = out
-        self.renderer = FrameRenderer(run, samples, steps, cfg.width, cfg.height)
+        self.renderer = FrameRenderer(run, samples, cfg.width, cfg.height)
 
     def write(self, steps: Sequence[int]) -> int:
         """Render and write the frames of `steps`, one at a time; how many were written."""

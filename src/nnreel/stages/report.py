@@ -37,6 +37,7 @@ def main() -> None:
     m = metrics.metrics(run, samples, len(frames), (cfg.video.fps, cfg.video.hold_last_s))
     write_json(REPORTS / "metrics.json", m)
     write_lines(REPORTS / "history.tsv", metrics.history_lines(run))
+    write_lines(REPORTS / "paths.tsv", metrics.path_lines(run))
     save_png(loss_figure(run), REPORTS / "loss.png")
     save_png(fit_figure(run, samples, cfg.report.grid_points), REPORTS / "fit.png")
     copy_file(frames[0], REPORTS / "first_frame.png")

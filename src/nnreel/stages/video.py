@@ -11,8 +11,10 @@ import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import imageio_ffmpeg
+from tqdm import tqdm
 
 from nnreel import video
 from nnreel.checkpoints import every_kth
@@ -70,18 +72,29 @@ def check_steps(paths: list[Path], every: int) -> None:
             raise ArtifactError(path, f"{problem} (render.every is {every})", "render")
 
 
-def run_ffmpeg(args: list[str]) -> None:
-    """Run ffmpeg; its failure is our bug, so it raises with ffmpeg's own message."""
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"ffmpeg exited with {done.returncode}:\n{done.stderr}")
+def run_ffmpeg(args: list[str], bar: tqdm[Any] | None = None) -> None:
+    """Run ffmpeg, counting the frames it writes on `bar`; its failure is our bug, so it
+    raises with ffmpeg's own message."""
+    progress = ["-progress", "pipe:1", "-nostats"] if bar is not None else []
+    with subprocess.Popen(
+        [*args[:1], *progress, *args[1:]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as ffmpeg:
+        assert ffmpeg.stdout is not None and ffmpeg.stderr is not None
+        for line in ffmpeg.stdout:
+            if bar is not None and line.startswith("frame="):
+                bar.update(int(line[6:]) - bar.n)
+        stderr = ffmpeg.stderr.read()
+    if ffmpeg.returncode != 0:
+        raise RuntimeError(f"ffmpeg exited with {ffmpeg.returncode}:\n{stderr}")
 
 
-def make_mp4(frames: Path, tmp: Path, fps: int, hold_last_s: float) -> Path:
-    """The film of the checked frames in `frames`, encoded into the temporary directory `tmp`."""
+def make_mp4(frames: Path, tmp: Path, fps: int, hold_last_s: float, n: int) -> Path:
+    """The film of the `n` checked frames in `frames`, encoded into the temporary directory
+    `tmp`, with a progress bar."""
     out = tmp / "training.mp4"
     hold = video.hold_frames(fps, hold_last_s)
-    run_ffmpeg(video.mp4_args(imageio_ffmpeg.get_ffmpeg_exe(), frames, out, fps, hold))
+    with tqdm(total=n + hold, desc="video", unit="frame", disable=None) as bar:
+        run_ffmpeg(video.mp4_args(imageio_ffmpeg.get_ffmpeg_exe(), frames, out, fps, hold), bar)
     return out
 
 
@@ -112,7 +125,7 @@ def main() -> None:
     tmp.mkdir()
     try:
         with ThreadPoolExecutor(2) as pool:  # MP4 and GIF at once, one ffmpeg each
-            made = {MP4: pool.submit(make_mp4, FRAMES, tmp, v.fps, v.hold_last_s)}
+            made = {MP4: pool.submit(make_mp4, FRAMES, tmp, v.fps, v.hold_last_s, len(paths))}
             if v.gif:
                 args = (paths, tmp, v.gif_width, v.gif_frames, v.hold_last_s)
                 made[GIF] = pool.submit(make_gif, *args)

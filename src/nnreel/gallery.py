@@ -1,0 +1,93 @@
+"""The last frame of every preset in conf/, side by side: docs/gallery.png.
+
+    python -m nnreel.gallery [--out docs/gallery.png] [--size 800x500] [--frames DIR]
+
+Each preset is composed from conf/ with Hydra as `dvc exp run -S …` would, trained in memory
+and its last step rendered. `--frames DIR` also writes each preset's first, middle and last
+frame, for looking at them one by one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from nnreel.checkpoints import Run, decode_run, encode_run
+from nnreel.compose import compose
+from nnreel.data import make_samples
+from nnreel.io import atomic_path, read_config, read_text
+from nnreel.network import Net, Samples, init_params
+from nnreel.render import FrameRenderer, encode_png
+from nnreel.training import train
+
+PRESETS: dict[str, list[str]] = {
+    "default": [],
+    "fib_valley, wide, adam": ["data=fib_valley", "model=wide", "train=adam"],
+    "points": ["data=points"],
+    "wide": ["model=wide"],
+    "deep": ["model=deep"],
+    "adam": ["train=adam"],
+    "momentum": ["train=momentum"],
+    "ob lesson": [
+        "model.output_bias=true",
+        "train.frozen=[iw1,ow1,b1,iw2,ow2,b2]",
+    ],
+    "diverged": ["train.lr=2"],
+}
+
+
+def preset_run(overrides: list[str], conf: Path = Path("conf")) -> tuple[Run, Samples]:
+    """The run and samples of conf/ composed with `overrides`, trained in memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        params = Path(tmp) / "params.yaml"
+        compose(params, conf, overrides)
+        cfg = read_config(params)
+    csv = read_text(Path(cfg.data.csv)) if cfg.data.target == "csv" else None
+    xs, ys = make_samples(cfg.data, csv)
+    net, init = Net(cfg.model.arch), cfg.model.init
+    theta = list(init_params(net.arch, cfg.seed, init.sigma, init.values).values())
+    lines = list(encode_run(net.names, cfg, train(net, theta, xs, ys, cfg.train)))
+    return decode_run(lines), (xs, ys)
+
+
+def tile(images: list[np.ndarray], columns: int) -> np.ndarray:
+    """RGBA images of one size in rows of `columns`, on white."""
+    h, w, _ = images[0].shape
+    rows = -(-len(images) // columns)
+    sheet = np.full((rows * h, columns * w, 4), 255, np.uint8)
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        sheet[r * h : (r + 1) * h, c * w : (c + 1) * w] = image
+    return sheet
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m nnreel.gallery", description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs/gallery.png"))
+    parser.add_argument("--size", default="800x500", help="frame size, WIDTHxHEIGHT")
+    parser.add_argument("--frames", type=Path, help="also write first, middle and last frames")
+    args = parser.parse_args(argv)
+    width, height = (int(v) for v in args.size.split("x"))
+    finals = []
+    for name, overrides in PRESETS.items():
+        run, samples = preset_run(overrides)
+        renderer = FrameRenderer(run, samples, width, height, label=name)
+        last = run.steps[-1].step
+        for k in (0, last // 2, last) if args.frames else (last,):
+            png = renderer.render(k)
+            if args.frames:
+                args.frames.mkdir(parents=True, exist_ok=True)
+                slug = name.replace(" ", "_")
+                (args.frames / f"{slug}_{width}x{height}_{k:06d}.png").write_bytes(png)
+        finals.append(np.asarray(renderer.canvas.buffer_rgba()).copy())
+    with atomic_path(args.out) as tmp:
+        tmp.write_bytes(encode_png(tile(finals, 3)))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -22,6 +22,7 @@ from nnreel.render import loss_figure
 from nnreel.stages import report
 from nnreel.stages import video as video_stage
 from nnreel.training import train
+from tests.conftest import reference_samples
 
 REPORTS = Path("reports")
 XS, YS = [0.0, 1.0, 2.0, 3.0], [1.0, 1.5, 3.0, 4.0]
@@ -187,3 +188,43 @@ def test_report_links_only_to_files_beside_it_and_is_deterministic(project: Path
     assert first["final_frame.png"] == Path("data/frames/frame_000002.png").read_bytes()
     report.main()
     assert {p.name: p.read_bytes() for p in sorted(REPORTS.iterdir()) if p.is_file()} == first
+
+
+def reference_contributions(theta: dict[str, float], xs: list[float]) -> list[list[float]]:
+    """ow_j·softplus(iw_j·x + b_j) for the two neurons, written out by hand."""
+    return [
+        [theta[f"ow{j}"] * math.log1p(math.exp(theta[f"iw{j}"] * x + theta[f"b{j}"])) for x in xs]
+        for j in (1, 2)
+    ]
+
+
+def test_a_run_flat_at_zero_has_negligible_but_not_dead_neurons() -> None:
+    xs, ys = reference_samples()
+    model, cfg = ModelConfig(), TrainConfig(lr=0.2, steps=300)
+    final = trained_steps(model, cfg, xs, ys)[-1]
+    net = Net(model.arch)
+    theta = dict(zip(net.names, final.params, strict=True))
+    ranges = [max(c) - min(c) for c in reference_contributions(theta, xs)]
+    assert all(r < 1e-3 * (max(ys) - min(ys)) for r in ranges)  # the definition, by hand
+    assert metrics.negligible_neurons(net, final.params, xs, ys) == [1, 2]
+    assert metrics.dead_neurons(net, final.params, xs) == []  # softplus' slope is never 0
+
+
+def test_a_neuron_with_a_tiny_output_weight_is_negligible_alone() -> None:
+    net = Net(Architecture((2,), "softplus"))
+    theta = [1.0, 1e-8, 0.0, 1.0, 1.0, 0.0]  # iw1, ow1, b1, iw2, ow2, b2
+    assert metrics.negligible_neurons(net, theta, XS, YS) == [1]
+    assert metrics.negligible_neurons(net, [1.0, 0.5, *theta[2:]], XS, YS) == []
+
+
+def test_parameter_paths_hold_every_step_of_every_parameter_exactly() -> None:
+    model, cfg = ModelConfig(), TrainConfig(steps=5)
+    steps = trained_steps(model, cfg, XS, YS)
+    names = Net(model.arch).names
+    run = Run(names, made_by(model, cfg), steps, None)
+    header, *rows = metrics.path_lines(run)
+    assert header == "step\tparam\tvalue\n"
+    seen = {(int(s), p): float(v) for s, p, v in (row.rstrip("\n").split("\t") for row in rows)}
+    assert seen == {
+        (st.step, name): value for st in steps for name, value in zip(names, st.params, strict=True)
+    }

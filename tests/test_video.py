@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from nnreel import video
 from nnreel.checkpoints import every_kth
+from nnreel.compare import spread
 from nnreel.io import ArtifactError
 from nnreel.stages import video as stage
 
@@ -211,3 +212,13 @@ def test_every_kth_step_includes_the_last() -> None:
 
 def test_video_seconds_counts_the_hold() -> None:
     assert video.video_seconds(601, 30, 1.0) == pytest.approx(631 / 30)
+
+
+@given(st.integers(1, 5000), st.integers(2, 2000))
+def test_compare_spreads_exactly_the_frames_asked_for(last: int, n: int) -> None:
+    steps = spread(last, n)
+    assert len(steps) == n
+    assert steps[0] == 0 and steps[-1] == last
+    assert steps == sorted(steps)
+    gaps = [b - a for a, b in itertools.pairwise(steps)]
+    assert max(gaps) - min(gaps) <= 1  # evenly spread

@@ -586,6 +586,7 @@ class FrameRenderer:
         ):
             xs = np.asarray(self.grid)[at][beyond]
             mark.set_data(xs, np.full(len(xs), edge))
+            mark.set_visible(len(xs) > 0)  # an empty artist still costs a draw
         self.title.set_text(self._title(k))
         for text, names in self.values:
             text.set_text(self._row_text(names, state.params))

@@ -35,6 +35,7 @@ PRESETS: dict[str, list[str]] = {
     "ob lesson": [
         "model.output_bias=true",
         "train.frozen=[iw1,ow1,b1,iw2,ow2,b2]",
+        "train.steps=60",
     ],
     "diverged": ["train.lr=2"],
 }

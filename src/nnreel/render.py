@@ -391,7 +391,7 @@ class FrameRenderer:
         ax.set_ylim(self.lo, self.hi)
         ax.axhline(0.0, color="0.85", lw=0.8 * s, zorder=0)
         n = len(self.colours)
-        long_labels = 0.27 * self.size[0] >= 14 * pt(10, s) * DPI / 72  # fit the side column
+        long_labels = 0.27 * self.size[0] >= 16 * pt(10, s) * DPI / 72  # fit the side column
         # The prediction goes under the neurons, wider, so a neuron equal to it still shows.
         line = ax.plot([], [], color=PREDICTION, lw=5 * s, alpha=0.7, label="prediction")
         self.prediction = self._animate(line[0])
@@ -412,8 +412,10 @@ class FrameRenderer:
         ax.set_xlabel("x", fontsize=pt(11, s))
         ax.set_ylabel("y", fontsize=pt(11, s))
         self._ticks(ax)
-        # Over the whole width, so that it fits even the smallest frame.
-        title = self.fig.suptitle(self._title(0), fontsize=pt(14, s), family="monospace")
+        size = pt(14, s)
+        self._fit_title(int(self.size[0] / (0.602 * size * DPI / 72)) - 2)
+        # Over the whole width, so that it fits even the smallest frames.
+        title = self.fig.suptitle(self._title(0), fontsize=size, family="monospace")
         self.title = self._animate(title)
 
     def _legend(self, ax: Axes) -> None:
@@ -472,7 +474,8 @@ class FrameRenderer:
             )
         )  # fmt: skip
         renderer = self.canvas.get_renderer()
-        return float(self.divergence.get_window_extent(renderer).height) + size
+        text = self.divergence.get_window_extent(renderer).height
+        return float(text) + 4 * size * DPI / 72  # its box's padding and a line of space
 
     def _row_colour(self, names: list[str]) -> Any:
         if names[0] in self.frozen or names[0] not in self.net.names:
@@ -564,12 +567,27 @@ class FrameRenderer:
         past = ax.plot([], [], "o-", color=colour, lw=1.8 * s, ms=5 * s, markevery=[-1])
         self.tracks.append((self._animate(past[0]), history))
 
+    def _fit_title(self, room: int) -> None:
+        """Leave out of the title what would not fit `room` characters at any step: first the
+        learning rate, then the end of the label. Decided once, so the title never jumps."""
+
+        def longest() -> int:  # a loss takes at most 11 characters, as in -1.23457e+06
+            last = self.run.steps[-1]
+            return len(self._title(last.step)) - len(f"{last.loss:.6g}") + 11
+
+        if longest() > room:
+            self.rate = ""
+        excess = longest() - room
+        if excess > 0 and self.label:
+            name = self.label.rstrip()
+            self.label = f"{name[: max(0, len(name) - excess - 1)]}…   "
+
     def _title(self, k: int) -> str:
         loss = self.run.steps[k].loss
         where = f"step {k} of {self.planned}"
         if self.run.diverged:
             where += f" (stopped at {self.last})"
-        return f"{self.label}{where}   {self.loss_name} = {loss:.6g}   {self.rate}"
+        return f"{self.label}{where}   {self.loss_name} = {loss:.6g}   {self.rate}".rstrip()
 
     def update(self, k: int) -> None:
         """Point every animated artist at step k."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,24 @@ def test_compare_renders_experiments_side_by_side_without_retraining(
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [bad.stderr.strip()]
     assert bad.stderr.startswith("nnreel compare: error: no-such-exp")
+
+
+def test_plots_diff_keeps_every_run_whatever_its_parameters(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    run(repo, "dvc", "exp", "run", "-n", "with-ob", "-S", "model.output_bias=true")
+    shown = json.loads(run(repo, "dvc", "plots", "diff", "HEAD", "with-ob", "--json").stdout)
+    plots = shown["data"]
+
+    def rows(title: str) -> list[dict[str, str]]:
+        (plot,) = plots[title]
+        return list(plot["content"]["data"]["values"])
+
+    paths = rows("Parameter paths")
+    params = {rev: {r["param"] for r in paths if r["rev"] == rev} for rev in ("HEAD", "with-ob")}
+    assert params["HEAD"] == {"iw1", "ow1", "b1", "iw2", "ow2", "b2"}
+    assert params["with-ob"] == params["HEAD"] | {"ob"}
+    steps = {int(r["step"]) for r in paths}
+    assert steps == set(range(13))  # every step of the small film's 12
+    assert {r["rev"] for r in rows("Loss")} == {"HEAD", "with-ob"}

@@ -446,7 +446,7 @@ class FrameRenderer:
         top = self.legend.get_window_extent().y0 - 0.8 * line
         fit = max(1, int((top - bottom) // line))
         if len(rows) > fit:
-            more = sum(len(r) for r in rows[fit - 1 :])
+            more = sum(name in self.net.names for r in rows[fit - 1 :] for name in r)
             rows = [*rows[: fit - 1], [f"… and {more} more"]]
         self.values: list[tuple[Text, list[str]]] = []
         for i, names in enumerate(rows):

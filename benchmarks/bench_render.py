@@ -24,9 +24,10 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from nnreel.checkpoints import Run, frame_steps
+from nnreel.checkpoints import Run
 from nnreel.config import Config, RenderConfig
 from nnreel.data import make_samples
+from nnreel.frames import frame_steps
 from nnreel.network import Net, init_params, neuron_params
 from nnreel.render import dense_grid
 from nnreel.stages.render import write_frames

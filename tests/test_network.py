@@ -8,7 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from nnreel.network import ACTIVATIONS, Architecture, Net, init_params, param_names, softplus
+from nnreel.architecture import param_names
+from nnreel.network import ACTIVATIONS, Architecture, Net, init_params, softplus
 from tests.conftest import REFERENCE_INIT, REFERENCE_SSR0, Samples
 
 

@@ -18,9 +18,11 @@ from typing import Any
 
 import pytest
 
+from nnreel.artifacts import read_samples
 from nnreel.compose import compose
-from nnreel.io import read_config, read_samples
+from nnreel.config import DataConfig
 from nnreel.network import Net, init_params
+from nnreel.params import read_config
 from nnreel.training import train
 from tests.repo import copy_of, make_repo, outputs, reproduced_repo, run, yaml
 from tests.test_pipeline import OUTPUTS
@@ -121,7 +123,7 @@ def test_dead_neurons_of_the_diverged_run_match_the_slopes_at_its_last_checkpoin
 ) -> None:
     # At step 1 both neurons sit far on the linear side of softplus (slope ~1): none is dead.
     m = strict_json(diverged / "reports/metrics.json")
-    xs, _ = read_samples(diverged / "data/samples.json")
+    xs, _ = read_samples(DataConfig(), diverged / "data/samples.json")
     last = checkpoint_lines(diverged)[-2]
     assert m["dead_neurons"] == saturated(last["params"], xs) == []
 
@@ -131,7 +133,7 @@ def test_neurons_pushed_off_the_cliff_are_reported_dead(reproduced: Path, tmp_pa
     repo = copy_of(reproduced, tmp_path)
     exp_run(repo, "train.lr=10", "train.diverge_factor=1e300")
     m = strict_json(repo / "reports/metrics.json")
-    xs, _ = read_samples(repo / "data/samples.json")
+    xs, _ = read_samples(DataConfig(), repo / "data/samples.json")
     last = checkpoint_lines(repo)[-2]
     assert last["step"] == 12 and m["diverged"] is False
     assert saturated(last["params"], xs) == [1, 2]
@@ -370,7 +372,7 @@ def test_too_many_frames_fails_with_one_line_and_leaves_the_outputs(
 def final_loss_in_process(repo: Path, lr: float) -> float:
     """The final loss of the repo's config with `lr`, trained here without dvc."""
     cfg = read_config(repo / "params.yaml")
-    xs, ys = read_samples(repo / "data/samples.json")
+    xs, ys = read_samples(cfg.data, repo / "data/samples.json")
     net = Net(cfg.model.arch)
     init = init_params(net.arch, cfg.seed, cfg.model.init.sigma, cfg.model.init.values)
     steps = list(

@@ -23,8 +23,9 @@ import imageio_ffmpeg
 from matplotlib.figure import Figure
 
 from nnreel import video
-from nnreel.checkpoints import Run, decode_run, every_kth
+from nnreel.checkpoints import Run, decode_run
 from nnreel.errors import CheckpointError, UserError
+from nnreel.frames import every_kth
 from nnreel.io import atomic_path, save_png
 from nnreel.network import Samples
 from nnreel.render import DPI, FrameRenderer, log_scale

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any, get_args, get_origin, get_type_hints
 
+from nnreel.architecture import ACTIVATION_NAMES, LOSSES, Architecture, param_names
 from nnreel.errors import ConfigError
-from nnreel.network import ACTIVATIONS, LOSSES, Architecture, param_names
 
 TARGETS = ("softplus_sine", "fib_valley", "points", "csv")
 OPTIMIZERS = ("gd", "momentum", "adam")
@@ -182,7 +182,7 @@ def _check_model(m: ModelConfig) -> None:
     _require(len(m.hidden) >= 1, "model.hidden", m.hidden, "expected at least one layer width")
     for i, width in enumerate(m.hidden):
         _require(1 <= width <= 64, f"model.hidden[{i}]", width, "expected a width from 1 to 64")
-    _one_of("model.activation", m.activation, tuple(ACTIVATIONS))
+    _one_of("model.activation", m.activation, ACTIVATION_NAMES)
     _require(m.init.sigma >= 0, "model.init.sigma", m.init.sigma, "expected a number >= 0")
     names = param_names(m.arch)
     for name, value in m.init.values.items():

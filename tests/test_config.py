@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
+from nnreel.compose import compose
 from nnreel.config import Config, parse_config
 from nnreel.errors import ConfigError
+from tests.repo import ROOT
 
 
 def test_empty_config_is_the_reference_run() -> None:
@@ -117,3 +122,54 @@ def test_an_unknown_key_at_any_level_is_rejected_by_name(
     assert "\n" not in str(info.value)
     if section[-1:] != ("values",):  # a value there may first fail its own type check
         assert "unknown key" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"train": {"lrr": 0.1}}, "train.lrr = 0.1: unknown key; did you mean train.lr? allowed: "),
+        ({"trian": {}}, "trian = {}: unknown key; did you mean train? allowed: "),
+        ({"model": {"init": {"sigmaa": 1}}}, "model.init.sigmaa = 1: unknown key; did you mean "),
+        ({"train": {"zzz": 1}}, "train.zzz = 1: unknown key; allowed: beta1, beta2, "),
+    ],
+)
+def test_an_unknown_key_names_the_nearest_known_key(raw: Any, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(raw)
+    assert str(info.value).startswith(message)
+    if "sigmaa" in message:
+        assert "did you mean model.init.sigma? " in str(info.value)
+
+
+def composed_conf(tmp_path: Path) -> Any:
+    """params.yaml as composed from conf/ (the source of every default)."""
+    compose(tmp_path / "params.yaml", ROOT / "conf")
+    return YAML(typ="safe", pure=True).load((tmp_path / "params.yaml").read_text())
+
+
+def test_the_dataclass_defaults_are_the_defaults_of_conf(tmp_path: Path) -> None:
+    assert parse_config(composed_conf(tmp_path)) == Config()
+
+
+def readme_defaults() -> dict[str, Any]:
+    """Key → default, from the README's configuration table."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    table = text.split("| key | default | meaning |\n|---|---|---|\n")[1].split("\n\n")[0]
+    found: dict[str, Any] = {}
+    for row in table.splitlines():
+        keys_cell, default_cell, _ = row.strip("|").split(" | ")
+        keys = re.findall(r"`([^`]+)`", keys_cell)
+        defaults = default_cell.split(", ") if len(keys) > 1 else [default_cell]
+        if len(defaults) == 1:
+            defaults *= len(keys)
+        for key, value in zip(keys, defaults, strict=True):
+            assert key not in found, f"{key} is in the README table twice"
+            found[key] = YAML(typ="safe", pure=True).load(value)
+    return found
+
+
+def test_the_readme_table_lists_every_key_of_conf_with_its_default(tmp_path: Path) -> None:
+    composed = composed_conf(tmp_path)
+    leaves = {".".join(path): node_at(composed, path) for path in key_paths(composed)}
+    expected = {k: v for k, v in leaves.items() if not isinstance(v, dict) or not v}
+    assert readme_defaults() == expected

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,28 +16,6 @@ yaml = YAML(typ="safe", pure=True)
 def test_params_yaml_is_the_composition_of_conf(tmp_path: Path) -> None:
     compose(tmp_path / "params.yaml", ROOT / "conf")
     assert (tmp_path / "params.yaml").read_text() == (ROOT / "params.yaml").read_text()
-
-
-def imported_modules(stage_module: str) -> set[str]:
-    """Files of the package that running `stage_module` imports."""
-    code = (
-        f"import sys, {stage_module}; "
-        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('nnreel')))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    return {Path(p).resolve().relative_to(ROOT).as_posix() for p in out.stdout.split()}
-
-
-def stages() -> dict[str, dict[str, object]]:
-    return dict(yaml.load((ROOT / "dvc.yaml").read_text())["stages"])
-
-
-@pytest.mark.parametrize("name", sorted(stages()))
-def test_each_stage_depends_on_exactly_the_modules_it_imports(name: str) -> None:
-    stage = stages()[name]
-    module = str(stage["cmd"]).split()[-1]
-    deps = {str(d) for d in stage["deps"] if str(d).startswith("src/")}  # type: ignore[attr-defined]
-    assert deps == imported_modules(module)
 
 
 @pytest.fixture(scope="module")

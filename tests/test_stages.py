@@ -44,6 +44,12 @@ def project(tmp_path: Path, params: str) -> Path:
         ("data: {target: csv, csv: nope.csv}\n", "validate", "nope.csv: file not found"),
         ("data: {target: csv, csv: bad.csv}\n", "generate", "bad.csv:3: not a number in '3,four'"),
         ("{}\n", "train", "data/samples.json: missing (rebuild it with: dvc repro -f generate)"),
+        (
+            "render: {max_frames: 5}\ntrain: {steps: 12}\n",
+            "validate",
+            "render.every = 1: would render 13 frames, more than render.max_frames=5; "
+            "raise render.every to at least 3",
+        ),
     ],
 )
 def test_bad_input_is_one_line_on_stderr_and_exit_status_2(
@@ -90,3 +96,38 @@ def test_an_interrupted_training_leaves_no_checkpoints_file(tmp_path: Path, sig:
         assert err.strip().splitlines()[-1] == "nnreel train: interrupted; no output was written"
         assert "Traceback" not in err
         assert not (cwd / "data/.checkpoints.jsonl.tmp").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "stage_name", "message"),
+    [
+        (
+            "model: {activation: relu}\n",
+            "render",
+            "data/checkpoints.jsonl: made with model.activation = 'softplus', but params.yaml "
+            "has 'relu'; bring it up to date with: dvc repro",
+        ),
+        (
+            "train: {steps: 5, lr: 0.02}\n",
+            "report",
+            "data/checkpoints.jsonl: made with train.lr = 0.01, but params.yaml has 0.02; "
+            "bring it up to date with: dvc repro",
+        ),
+        (
+            "data: {n_samples: 10}\ntrain: {steps: 5}\n",
+            "train",
+            "data/samples.json: made with data.n_samples = 12, but params.yaml has 10; "
+            "bring it up to date with: dvc repro",
+        ),
+    ],
+)
+def test_a_stage_run_out_of_order_on_stale_inputs_says_to_run_dvc_repro(
+    tmp_path: Path, change: str, stage_name: str, message: str
+) -> None:
+    cwd = project(tmp_path, "train: {steps: 5}\n")
+    assert finish(cwd, "generate")[0] == finish(cwd, "train")[0] == 0
+    made = {p.name: p.read_bytes() for p in (cwd / "data").iterdir()}
+    (cwd / "params.yaml").write_text(change)
+    code, err = finish(cwd, stage_name)
+    assert (code, err.splitlines()) == (2, [f"nnreel {stage_name}: error: {message}"])
+    assert {p.name: p.read_bytes() for p in (cwd / "data").iterdir()} == made

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass, field, fields
 from typing import Any, get_args, get_origin, get_type_hints
@@ -142,9 +143,15 @@ def _build(cls: type[Any], raw: object, prefix: str) -> Any:
     known = {f.name for f in fields(cls)}
     for key in raw:
         if key not in known:
-            allowed = f"unknown key; allowed: {', '.join(sorted(known))}"
-            raise ConfigError(_join(prefix, key), raw[key], allowed)
+            raise ConfigError(_join(prefix, key), raw[key], _unknown(key, known, prefix))
     return cls(**{f: _typed(_join(prefix, f), raw[f], hints[f]) for f in known if f in raw})
+
+
+def _unknown(key: object, known: set[str], prefix: str) -> str:
+    """Why `key` is refused, with the nearest known key when one is close (a likely typo)."""
+    close = difflib.get_close_matches(str(key), sorted(known), n=1)
+    hint = f"did you mean {_join(prefix, close[0])}? " if close else ""
+    return f"unknown key; {hint}allowed: {', '.join(sorted(known))}"
 
 
 def _join(prefix: str, key: object) -> str:

@@ -5,13 +5,18 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test lint params docs bench lock clean
+.PHONY: run test check lint params docs bench lock clean
 
 run: $(STAMP)
 	dvc repro
 
+# Everything, as CI runs it: lint, types, and every test including the end-to-end DVC runs.
 test: $(STAMP) lint
 	pytest
+
+# The inner loop: lint, types, and the tests that need no DVC run (not marked slow).
+check: $(STAMP) lint
+	pytest -m "not slow"
 
 lint: $(STAMP)
 	ruff check .

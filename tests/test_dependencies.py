@@ -90,3 +90,17 @@ def test_the_architecture_names_the_activations_the_network_implements() -> None
     from nnreel.network import ACTIVATIONS
 
     assert tuple(ACTIVATIONS) == ACTIVATION_NAMES
+
+
+def readme_rerun_table() -> dict[str, list[str]]:
+    """Module → stages, from the README's table of which stages an edit reruns."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    table = text.split("| edit this module | these stages rerun |\n|---|---|\n")[1]
+    rows = [line.strip("| ").split(" | ") for line in table.split("\n\n")[0].splitlines()]
+    return {f"src/nnreel/{module.strip('`')}": users.split(", ") for module, users in rows}
+
+
+def test_the_readme_rerun_table_is_what_dvc_yaml_says() -> None:
+    every = sorted({d for name in stages() for d in module_deps(name)})
+    expected = {m: [name for name in stages() if m in module_deps(name)] for m in every}
+    assert readme_rerun_table() == expected

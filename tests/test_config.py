@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,9 @@ def test_empty_config_is_the_reference_run() -> None:
         ({"model": {"activation": "swish"}}, "model.activation"),
         ({"model": {"hidden": []}}, "model.hidden"),
         ({"model": {"hidden": [0]}}, "model.hidden[0]"),
+        ({"model": {"hidden": [2, "x"]}}, "model.hidden[1]"),
+        ({"train": {"lr": float("nan")}}, "train.lr"),
+        ({"train": {"lr": -1}}, "train.lr"),
         ({"model": {"output_bias": "yes"}}, "model.output_bias"),
         ({"model": {"init": {"values": {"ob": 1.0}}}}, "model.init.values.ob"),
         ({"data": {"n_samples": 1}}, "data.n_samples"),
@@ -92,6 +96,42 @@ ANY_VALUE = st.recursive(
 )
 
 
+def number(low: float, high: float = math.inf, *, closed_high: bool = True) -> Any:
+    """A check that a value is a finite number from `low` to `high`."""
+    return lambda v: math.isfinite(v) and low <= v and (v <= high if closed_high else v < high)
+
+
+VALID: dict[str, Any] = {
+    "data.target": lambda v: v in {"softplus_sine", "fib_valley", "points", "csv"},
+    "data.n_samples": number(2),
+    "data.x_max": lambda v: v > 0,
+    "data.noise": number(0),
+    "model.hidden": lambda v: len(v) >= 1 and all(1 <= w <= 64 for w in v),
+    "model.activation": lambda v: v in {"softplus", "relu", "sigmoid", "tanh", "identity"},
+    "model.init.sigma": number(0),
+    "train.optimizer": lambda v: v in {"gd", "momentum", "adam"},
+    "train.lr": lambda v: v > 0,
+    "train.steps": number(1),
+    "train.loss": lambda v: v in {"ssr", "mse"},
+    "train.momentum": number(0, 1, closed_high=False),
+    "train.beta1": number(0, 1, closed_high=False),
+    "train.beta2": number(0, 1, closed_high=False),
+    "train.eps": lambda v: v > 0,
+    "train.diverge_factor": lambda v: v > 1,
+    "train.frozen": lambda v: set(v) <= {"iw1", "b1", "ow1", "iw2", "b2", "ow2"},
+    "render.every": number(1),
+    "render.width": number(200, 8000),
+    "render.height": number(200, 8000),
+    "render.workers": number(0),
+    "render.max_frames": number(2),
+    "video.fps": number(1, 120),
+    "video.hold_last_s": number(0, 60),
+    "video.gif_width": number(100, 4000),
+    "video.gif_frames": number(2),
+    "report.grid_points": number(2),
+}
+
+
 @settings(max_examples=600, deadline=None)
 @given(st.sampled_from(key_paths(DEFAULTS)), ANY_VALUE)
 def test_any_value_at_any_key_is_accepted_or_rejected_in_one_line_naming_it(
@@ -100,10 +140,17 @@ def test_any_value_at_any_key_is_accepted_or_rejected_in_one_line_naming_it(
     raw = copy.deepcopy(DEFAULTS)
     node_at(raw, path[:-1])[path[-1]] = value
     try:
-        parse_config(raw)
+        cfg = parse_config(raw)
     except ConfigError as e:
         assert "\n" not in str(e)
         assert str(e).startswith(".".join(path)), (path, str(e))
+        return
+    # Accepted: kept as given, and valid by the README's rules, written here independently.
+    kept, default = node_at(dataclasses.asdict(cfg), path), node_at(DEFAULTS, path)
+    if isinstance(default, dict) and default:
+        return  # a section: keys left out keep their defaults
+    assert kept == value and type(kept) is type(default), (path, value, kept)
+    assert VALID.get(".".join(path), lambda v: True)(kept), (path, kept)
 
 
 @settings(max_examples=300, deadline=None)

@@ -87,7 +87,9 @@ def test_an_interrupted_training_leaves_no_checkpoints_file(tmp_path: Path, sig:
     deadline = time.monotonic() + 60
     while not (cwd / "data/.checkpoints.jsonl.tmp").exists() and time.monotonic() < deadline:
         time.sleep(0.05)  # interrupt mid-write, not during start-up
+    assert (cwd / "data/.checkpoints.jsonl.tmp").exists(), "training never started writing"
     time.sleep(0.3)
+    assert proc.poll() is None, "training ended before it could be interrupted"
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert not (cwd / "data/checkpoints.jsonl").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ def imported_modules(stage_module: str) -> set[str]:
     return {Path(p).resolve().relative_to(ROOT).as_posix() for p in out.stdout.split()}
 
 
+@functools.cache
 def stages() -> dict[str, dict[str, object]]:
     return dict(yaml.load((ROOT / "dvc.yaml").read_text())["stages"])
 

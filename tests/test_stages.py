@@ -7,8 +7,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+
+from nnreel.stages import generate, render, report, run_stage, train
 
 
 def stage(cwd: Path, name: str) -> subprocess.Popen[str]:
@@ -101,35 +104,46 @@ def test_an_interrupted_training_leaves_no_checkpoints_file(tmp_path: Path, sig:
 
 
 @pytest.mark.parametrize(
-    ("change", "stage_name", "message"),
+    ("change", "stage", "message"),
     [
         (
             "model: {activation: relu}\n",
-            "render",
+            render,
             "data/checkpoints.jsonl: made with model.activation = 'softplus', but params.yaml "
             "has 'relu'; bring it up to date with: dvc repro",
         ),
         (
             "train: {steps: 5, lr: 0.02}\n",
-            "report",
+            report,
             "data/checkpoints.jsonl: made with train.lr = 0.01, but params.yaml has 0.02; "
             "bring it up to date with: dvc repro",
         ),
         (
             "data: {n_samples: 10}\ntrain: {steps: 5}\n",
-            "train",
+            train,
             "data/samples.json: made with data.n_samples = 12, but params.yaml has 10; "
             "bring it up to date with: dvc repro",
         ),
     ],
+    ids=["render", "report", "train"],
 )
 def test_a_stage_run_out_of_order_on_stale_inputs_says_to_run_dvc_repro(
-    tmp_path: Path, change: str, stage_name: str, message: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    change: str,
+    stage: ModuleType,
+    message: str,
 ) -> None:
-    cwd = project(tmp_path, "train: {steps: 5}\n")
-    assert finish(cwd, "generate")[0] == finish(cwd, "train")[0] == 0
-    made = {p.name: p.read_bytes() for p in (cwd / "data").iterdir()}
-    (cwd / "params.yaml").write_text(change)
-    code, err = finish(cwd, stage_name)
-    assert (code, err.splitlines()) == (2, [f"nnreel {stage_name}: error: {message}"])
-    assert {p.name: p.read_bytes() for p in (cwd / "data").iterdir()} == made
+    monkeypatch.chdir(project(tmp_path, "train: {steps: 5}\n"))
+    generate.main()
+    train.main()
+    made = {p.name: p.read_bytes() for p in Path("data").iterdir()}
+    capsys.readouterr()
+    Path("params.yaml").write_text(change)
+    name = stage.__name__.rsplit(".", 1)[-1]
+    with pytest.raises(SystemExit) as exit_info:
+        run_stage(name, stage.main)
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [f"nnreel {name}: error: {message}"]
+    assert {p.name: p.read_bytes() for p in Path("data").iterdir()} == made

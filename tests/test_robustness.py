@@ -164,13 +164,13 @@ LONG = (
 )
 
 
-def stages_run(source: Path, target: Path, *names: str) -> Path:
-    """A copy of `source` (or a new folder with LONG) with the stages `names` run in it."""
-    if source.is_dir():
-        shutil.copytree(source, target)
-    else:
+def stages_run(source: Path | None, target: Path, *names: str) -> Path:
+    """A copy of `source` (a new folder holding LONG if None) with the stages `names` run."""
+    if source is None:
         target.mkdir(parents=True)
         (target / "params.yaml").write_text(LONG)
+    else:
+        shutil.copytree(source, target)
     for name in names:
         run(target, "python", "-m", f"nnreel.stages.{name}")
     return target
@@ -179,7 +179,7 @@ def stages_run(source: Path, target: Path, *names: str) -> Path:
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     where = tmp_path_factory.mktemp("trained") / "run"
-    return stages_run(where / "none", where, "validate", "generate", "train")
+    return stages_run(None, where, "validate", "generate", "train")
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,18 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test lint params docs bench lock clean
+.PHONY: run test check lint params docs bench lock clean
 
 run: $(STAMP)
 	dvc repro
 
+# Everything, as CI runs it: lint, types, and every test including the end-to-end DVC runs.
 test: $(STAMP) lint
-	pytest
+	pytest -n auto
+
+# The inner loop: lint, types, and the tests that need no DVC run (not marked slow).
+check: $(STAMP) lint
+	pytest -n auto -m "not slow"
 
 lint: $(STAMP)
 	ruff check .
@@ -39,6 +44,7 @@ bench: $(STAMP)
 	python benchmarks/bench_train.py
 	python benchmarks/bench_render.py
 	python benchmarks/bench_memory.py
+	python benchmarks/bench_repro.py
 
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools).
 lock: $(STAMP)

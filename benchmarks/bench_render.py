@@ -25,9 +25,10 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import pyplot as plt
 
-from nnreel.checkpoints import Run, frame_steps
+from nnreel.checkpoints import Run
 from nnreel.config import Config, RenderConfig
 from nnreel.data import make_samples
+from nnreel.frames import frame_steps
 from nnreel.network import Net, init_params
 from nnreel.stages.render import write_frames
 from nnreel.training import train

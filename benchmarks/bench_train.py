@@ -5,8 +5,10 @@
 Every implementation trains the same network from the same θ on the same samples by
 full-batch gradient descent on the sum of squared residuals, evaluating steps 0..N (N + 1
 losses and gradients, N updates). In the "written" rows each step's θ, gradient and loss go
-to a JSON-lines file as the train stage writes them; in the "none" rows nothing is recorded.
-Each row is the best of a few runs (time.perf_counter), since the machine may be busy.
+to a JSON-lines file through the train stage's own encoder (PyTorch's too, so the rows
+compare like with like); in the "none" rows nothing is recorded. Each row is the best of the
+same number of runs for every implementation (time.perf_counter), since the machine may be
+busy.
 
 The torch rows need `pip install -r benchmarks/requirements.txt` (the CPU build, ideally in
 a venv of its own); without torch they are skipped.
@@ -14,8 +16,6 @@ a venv of its own); without torch they are skipped.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import math
 import platform
 import tempfile
@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from nnreel.checkpoints import Step, encode_run
 from nnreel.config import Config, ModelConfig, TrainConfig
@@ -98,11 +98,7 @@ def run_nnreel(pb: Problem, out: Path | None) -> list[float]:
     return losses
 
 
-def opened(out: Path | None) -> contextlib.AbstractContextManager[TextIO | None]:
-    return contextlib.nullcontext() if out is None else out.open("w", encoding="utf-8")
-
-
-def run_torch(pb: Problem, out: Path | None) -> list[float]:
+def torch_steps(pb: Problem) -> Iterator[Step]:
     """Plain PyTorch: float64 tensors over the full batch, autograd.grad, in-place SGD."""
     f64, softplus_t = torch.float64, torch.nn.functional.softplus
     x = torch.tensor(pb.xs, dtype=f64).unsqueeze(1)  # (n, 1), broadcast against (width,)
@@ -114,29 +110,23 @@ def run_torch(pb: Problem, out: Path | None) -> list[float]:
     for p in params:
         p.requires_grad_()
     iw, b, ow = params
+    order = [keys.index(name) for name in pb.names]  # torch's layout into θ's draw order
+    for k in range(pb.steps + 1):
+        loss = ((y - softplus_t(x * iw + b) @ ow) ** 2).sum()
+        grads = torch.autograd.grad(loss, params)
+        flat_p = [v for p in params for v in p.tolist()]
+        flat_g = [v for g in grads for v in g.tolist()]
+        yield Step(k, float(loss.item()), [flat_p[i] for i in order], [flat_g[i] for i in order])
+        if k < pb.steps:
+            with torch.no_grad():
+                for p, g in zip(params, grads, strict=True):
+                    p.sub_(g, alpha=pb.lr)
+
+
+def run_torch(pb: Problem, out: Path | None) -> list[float]:
+    """PyTorch's steps, written by the same encoder as nnreel's (or drained)."""
     losses: list[float] = []
-    with opened(out) as f:
-        if f is not None:
-            f.write(json.dumps({"config": {}, "names": keys}, sort_keys=True) + "\n")
-        for k in range(pb.steps + 1):
-            loss = ((y - softplus_t(x * iw + b) @ ow) ** 2).sum()
-            grads = torch.autograd.grad(loss, params)
-            value = float(loss.item())
-            losses.append(value)
-            if f is not None:
-                record = {
-                    "grads": dict(zip(keys, [v for g in grads for v in g.tolist()], strict=True)),
-                    "loss": value,
-                    "params": dict(zip(keys, [v for p in params for v in p.tolist()], strict=True)),
-                    "step": k,
-                }
-                f.write(json.dumps(record, sort_keys=True) + "\n")
-            if k < pb.steps:
-                with torch.no_grad():
-                    for p, g in zip(params, grads, strict=True):
-                        p.sub_(g, alpha=pb.lr)
-        if f is not None:
-            f.write(json.dumps({"end": True, "steps": pb.steps}, sort_keys=True) + "\n")
+    write_or_drain(pb, tracked(torch_steps(pb), losses), out)
     return losses
 
 
@@ -341,13 +331,18 @@ def measure(name: str, run: Runner, pb: Problem, out: Path | None, repeats: int)
 
 
 def bench(
-    pb: Problem, runners: list[tuple[str, Runner, int]], tmp: Path, unwritten: bool = True
+    pb: Problem,
+    runners: list[tuple[str, Runner]],
+    tmp: Path,
+    repeats: int,
+    unwritten: bool = True,
 ) -> list[Row]:
-    """Each runner's rows: records written, and (if `unwritten`) none; losses cross-checked."""
+    """Each runner's rows, best of the same `repeats` for all: records written, and (if
+    `unwritten`) none; losses cross-checked."""
     print(f"\n{pb.title}")
     print(f"  {'implementation':<16} {'records':<8} {'steps/s':>9} {'µs/step':>9}  final loss")
     rows = []
-    for name, run, repeats in runners:
+    for name, run in runners:
         for out in (tmp / f"{name}.jsonl", None)[: 2 if unwritten else 1]:
             row = measure(name, run, pb, out, repeats)
             rows.append(row)
@@ -383,24 +378,26 @@ def main() -> None:
 
     small = problem("1 → 2 softplus → 1, 12 samples, lr 0.01, 3000 steps", 2, 12, 0.01, 3000)
     wide = problem("1 → 8 softplus → 1, 100 samples, lr 0.001, 300 steps", 8, 100, 0.001, 300)
-    torch_runner: list[tuple[str, Runner, int]] = [("torch", run_torch, 5)] if HAVE_TORCH else []
+    torch_runner: list[tuple[str, Runner]] = [("torch", run_torch)] if HAVE_TORCH else []
     with tempfile.TemporaryDirectory() as tmp:
         rows = bench(
             small,
             [
-                ("nnreel", run_nnreel, 7),
+                ("nnreel", run_nnreel),
                 *torch_runner,
-                ("scalar autograd", run_scalar, 3),
-                ("micrograd-style", run_micrograd_style, 3),
+                ("scalar autograd", run_scalar),
+                ("micrograd-style", run_micrograd_style),
             ],
             Path(tmp),
+            repeats=5,
         )
         for row in rows:
             assert math.isclose(row.losses[0], STEP0_SSR, rel_tol=0, abs_tol=1e-9), row.name
         bench(
             wide,
-            [("nnreel", run_nnreel, 5), *torch_runner, ("scalar autograd", run_scalar, 1)],
+            [("nnreel", run_nnreel), *torch_runner, ("scalar autograd", run_scalar)],
             Path(tmp),
+            repeats=2,
             unwritten=False,
         )
     if not HAVE_TORCH:

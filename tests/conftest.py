@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
+
+from tests.repo import reproduced_repo
 
 REFERENCE_INIT = {
     "iw1": -0.25805695865858497,
@@ -28,3 +31,9 @@ def reference_samples() -> Samples:
 @pytest.fixture
 def samples() -> Samples:
     return reference_samples()
+
+
+@pytest.fixture(scope="session")
+def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small film reproduced once per session and committed; tests that change it copy it."""
+    return reproduced_repo(tmp_path_factory.mktemp("reproduced"))

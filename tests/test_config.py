@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
+from nnreel.compose import compose
 from nnreel.config import Config, parse_config
 from nnreel.errors import ConfigError
+from tests.repo import ROOT
 
 
 def test_empty_config_is_the_reference_run() -> None:
@@ -33,6 +39,9 @@ def test_empty_config_is_the_reference_run() -> None:
         ({"model": {"activation": "swish"}}, "model.activation"),
         ({"model": {"hidden": []}}, "model.hidden"),
         ({"model": {"hidden": [0]}}, "model.hidden[0]"),
+        ({"model": {"hidden": [2, "x"]}}, "model.hidden[1]"),
+        ({"train": {"lr": float("nan")}}, "train.lr"),
+        ({"train": {"lr": -1}}, "train.lr"),
         ({"model": {"output_bias": "yes"}}, "model.output_bias"),
         ({"model": {"init": {"values": {"ob": 1.0}}}}, "model.init.values.ob"),
         ({"data": {"n_samples": 1}}, "data.n_samples"),
@@ -87,6 +96,42 @@ ANY_VALUE = st.recursive(
 )
 
 
+def number(low: float, high: float = math.inf, *, closed_high: bool = True) -> Any:
+    """A check that a value is a finite number from `low` to `high`."""
+    return lambda v: math.isfinite(v) and low <= v and (v <= high if closed_high else v < high)
+
+
+VALID: dict[str, Any] = {
+    "data.target": lambda v: v in {"softplus_sine", "fib_valley", "points", "csv"},
+    "data.n_samples": number(2),
+    "data.x_max": lambda v: v > 0,
+    "data.noise": number(0),
+    "model.hidden": lambda v: len(v) >= 1 and all(1 <= w <= 64 for w in v),
+    "model.activation": lambda v: v in {"softplus", "relu", "sigmoid", "tanh", "identity"},
+    "model.init.sigma": number(0),
+    "train.optimizer": lambda v: v in {"gd", "momentum", "adam"},
+    "train.lr": lambda v: v > 0,
+    "train.steps": number(1),
+    "train.loss": lambda v: v in {"ssr", "mse"},
+    "train.momentum": number(0, 1, closed_high=False),
+    "train.beta1": number(0, 1, closed_high=False),
+    "train.beta2": number(0, 1, closed_high=False),
+    "train.eps": lambda v: v > 0,
+    "train.diverge_factor": lambda v: v > 1,
+    "train.frozen": lambda v: set(v) <= {"iw1", "b1", "ow1", "iw2", "b2", "ow2"},
+    "render.every": number(1),
+    "render.width": number(200, 8000),
+    "render.height": number(200, 8000),
+    "render.workers": number(0),
+    "render.max_frames": number(2),
+    "video.fps": number(1, 120),
+    "video.hold_last_s": number(0, 60),
+    "video.gif_width": number(100, 4000),
+    "video.gif_frames": number(2),
+    "report.grid_points": number(2),
+}
+
+
 @settings(max_examples=600, deadline=None)
 @given(st.sampled_from(key_paths(DEFAULTS)), ANY_VALUE)
 def test_any_value_at_any_key_is_accepted_or_rejected_in_one_line_naming_it(
@@ -95,10 +140,17 @@ def test_any_value_at_any_key_is_accepted_or_rejected_in_one_line_naming_it(
     raw = copy.deepcopy(DEFAULTS)
     node_at(raw, path[:-1])[path[-1]] = value
     try:
-        parse_config(raw)
+        cfg = parse_config(raw)
     except ConfigError as e:
         assert "\n" not in str(e)
         assert str(e).startswith(".".join(path)), (path, str(e))
+        return
+    # Accepted: kept as given, and valid by the README's rules, written here independently.
+    kept, default = node_at(dataclasses.asdict(cfg), path), node_at(DEFAULTS, path)
+    if isinstance(default, dict) and default:
+        return  # a section: keys left out keep their defaults
+    assert kept == value and type(kept) is type(default), (path, value, kept)
+    assert VALID.get(".".join(path), lambda v: True)(kept), (path, kept)
 
 
 @settings(max_examples=300, deadline=None)
@@ -117,3 +169,54 @@ def test_an_unknown_key_at_any_level_is_rejected_by_name(
     assert "\n" not in str(info.value)
     if section[-1:] != ("values",):  # a value there may first fail its own type check
         assert "unknown key" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"train": {"lrr": 0.1}}, "train.lrr = 0.1: unknown key; did you mean train.lr? allowed: "),
+        ({"trian": {}}, "trian = {}: unknown key; did you mean train? allowed: "),
+        ({"model": {"init": {"sigmaa": 1}}}, "model.init.sigmaa = 1: unknown key; did you mean "),
+        ({"train": {"zzz": 1}}, "train.zzz = 1: unknown key; allowed: beta1, beta2, "),
+    ],
+)
+def test_an_unknown_key_names_the_nearest_known_key(raw: Any, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(raw)
+    assert str(info.value).startswith(message)
+    if "sigmaa" in message:
+        assert "did you mean model.init.sigma? " in str(info.value)
+
+
+def composed_conf(tmp_path: Path) -> Any:
+    """params.yaml as composed from conf/ (the source of every default)."""
+    compose(tmp_path / "params.yaml", ROOT / "conf")
+    return YAML(typ="safe", pure=True).load((tmp_path / "params.yaml").read_text())
+
+
+def test_the_dataclass_defaults_are_the_defaults_of_conf(tmp_path: Path) -> None:
+    assert parse_config(composed_conf(tmp_path)) == Config()
+
+
+def readme_defaults() -> dict[str, Any]:
+    """Key → default, from the README's configuration table."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    table = text.split("| key | default | meaning |\n|---|---|---|\n")[1].split("\n\n")[0]
+    found: dict[str, Any] = {}
+    for row in table.splitlines():
+        keys_cell, default_cell, _ = row.strip("|").split(" | ")
+        keys = re.findall(r"`([^`]+)`", keys_cell)
+        defaults = default_cell.split(", ") if len(keys) > 1 else [default_cell]
+        if len(defaults) == 1:
+            defaults *= len(keys)
+        for key, value in zip(keys, defaults, strict=True):
+            assert key not in found, f"{key} is in the README table twice"
+            found[key] = YAML(typ="safe", pure=True).load(value)
+    return found
+
+
+def test_the_readme_table_lists_every_key_of_conf_with_its_default(tmp_path: Path) -> None:
+    composed = composed_conf(tmp_path)
+    leaves = {".".join(path): node_at(composed, path) for path in key_paths(composed)}
+    expected = {k: v for k, v in leaves.items() if not isinstance(v, dict) or not v}
+    assert readme_defaults() == expected

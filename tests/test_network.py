@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from nnreel.network import ACTIVATIONS, Architecture, Net, init_params, param_names, softplus
+from nnreel.architecture import param_names
+from nnreel.network import ACTIVATIONS, Architecture, Net, init_params, softplus
 from tests.conftest import REFERENCE_INIT, REFERENCE_SSR0, Samples
 
 
@@ -131,3 +133,83 @@ def test_prediction_is_the_sum_of_neuron_contributions_plus_output_bias() -> Non
         parts = [p[f"ow{j}"] * sig(p[f"iw{j}"] * x + p[f"b{j}"]) for j in (1, 2, 3)]
         assert [c[i] for c in contributions] == pytest.approx(parts, rel=1e-14)
         assert preds[i] == pytest.approx(sum(parts) + p["ob"], rel=1e-14)
+
+
+# A plain forward pass written from the parameter naming rules, sharing no code with nnreel.
+REFERENCE_F: dict[str, Callable[[float], float]] = {
+    "softplus": lambda z: math.log(1 + math.exp(z)),
+    "relu": lambda z: max(0.0, z),
+    "sigmoid": lambda z: 1 / (1 + math.exp(-z)),
+    "tanh": math.tanh,
+    "identity": lambda z: z,
+}
+
+
+def reference_prediction(hidden: tuple[int, ...], f: str, p: dict[str, float], x: float) -> float:
+    a = [REFERENCE_F[f](p[f"iw{j}"] * x + p[f"b{j}"]) for j in range(1, hidden[0] + 1)]
+    for layer in range(2, len(hidden) + 1):
+        a = [
+            REFERENCE_F[f](
+                sum(p[f"w{layer}_{j}_{k}"] * a[k - 1] for k in range(1, len(a) + 1))
+                + p[f"b{layer}_{j}"]
+            )
+            for j in range(1, hidden[layer - 1] + 1)
+        ]
+    return sum(p[f"ow{j}"] * aj for j, aj in enumerate(a, start=1)) + p.get("ob", 0.0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(1, 3), min_size=1, max_size=3),
+    st.sampled_from(sorted(REFERENCE_F)),
+    st.booleans(),
+    st.integers(0, 10**6),
+    st.lists(st.floats(-2, 2), min_size=2, max_size=5),
+)
+def test_predictions_and_losses_of_deep_nets_match_a_reference_forward_pass(
+    hidden: list[int], f: str, output_bias: bool, seed: int, xs: list[float]
+) -> None:
+    arch = Architecture(tuple(hidden), f, output_bias)
+    p = init_params(arch, seed, 1.0)
+    net = Net(arch)
+    theta = [p[n] for n in net.names]
+    expected = [reference_prediction(arch.hidden, f, p, x) for x in xs]
+    predicted, _ = net.predict(theta, xs)
+    assert predicted == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    ys = [math.sin(3 * x) for x in xs]
+    ssr = sum((y - q) ** 2 for y, q in zip(ys, expected, strict=True))
+    assert net.loss_and_grad(theta, xs, ys, "ssr")[0] == pytest.approx(ssr, rel=1e-12, abs=1e-12)
+    mse = net.loss_and_grad(theta, xs, ys, "mse")[0]
+    assert mse == pytest.approx(ssr / len(xs), rel=1e-12, abs=1e-12)
+
+
+def test_each_weight_name_moves_the_weight_it_names() -> None:
+    # Only w3_2_1 is non-zero among the deep weights: the prediction must follow the path
+    # from neuron 1 of layer 2 into neuron 2 of layer 3, and nothing else.
+    arch = Architecture((2, 2, 2), "identity", False)
+    p = dict.fromkeys(param_names(arch), 0.0)
+    p |= {"iw1": 1.0, "w2_1_1": 2.0, "w3_2_1": 5.0, "ow2": 7.0}
+    net = Net(arch)
+    predicted, _ = net.predict([p[n] for n in net.names], [1.0, 3.0])
+    assert predicted == [1.0 * 2.0 * 5.0 * 7.0, 3.0 * 2.0 * 5.0 * 7.0]
+    p["w3_2_1"], p["w3_1_2"] = 0.0, 5.0  # the other direction: neuron 2 into neuron 1
+    assert net.predict([p[n] for n in net.names], [1.0])[0] == [0.0]
+
+
+@pytest.mark.parametrize(
+    ("name", "z", "value", "slope"),
+    [
+        ("softplus", 0.0, math.log(2), 0.5),
+        ("sigmoid", 0.0, 0.5, 0.25),
+        ("sigmoid", math.log(3), 0.75, 0.1875),  # 1 / (1 + 1/3); 0.75 * 0.25
+        ("tanh", 0.0, 0.0, 1.0),
+        ("tanh", math.log(2), 0.6, 0.64),  # (2 - 1/2) / (2 + 1/2); 1 - 0.36
+        ("relu", -1.5, 0.0, 0.0),
+        ("relu", 2.5, 2.5, 1.0),
+        ("identity", -3.25, -3.25, 1.0),
+    ],
+)
+def test_each_activation_returns_its_known_value_and_slope(
+    name: str, z: float, value: float, slope: float
+) -> None:
+    assert ACTIVATIONS[name](z) == pytest.approx((value, slope), rel=1e-14, abs=1e-15)

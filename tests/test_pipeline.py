@@ -1,55 +1,19 @@
-"""The DVC pipeline end to end, through the real `dvc` in a temporary copy of the repo."""
+"""The DVC pipeline end to end, through the real `dvc` on a copy of one reproduced repo."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import json
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
 from nnreel.compose import compose
-from tests.repo import ROOT, reproduced_repo, run
-
-yaml = YAML(typ="safe", pure=True)
+from tests.repo import ROOT, copy_of, outputs, run
 
 
 def test_params_yaml_is_the_composition_of_conf(tmp_path: Path) -> None:
     compose(tmp_path / "params.yaml", ROOT / "conf")
     assert (tmp_path / "params.yaml").read_text() == (ROOT / "params.yaml").read_text()
-
-
-def imported_modules(stage_module: str) -> set[str]:
-    """Files of the package that running `stage_module` imports."""
-    code = (
-        f"import sys, {stage_module}; "
-        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('nnreel')))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    return {Path(p).resolve().relative_to(ROOT).as_posix() for p in out.stdout.split()}
-
-
-def stages() -> dict[str, dict[str, object]]:
-    return dict(yaml.load((ROOT / "dvc.yaml").read_text())["stages"])
-
-
-@pytest.mark.parametrize("name", sorted(stages()))
-def test_each_stage_depends_on_exactly_the_modules_it_imports(name: str) -> None:
-    stage = stages()[name]
-    module = str(stage["cmd"]).split()[-1]
-    deps = {str(d) for d in stage["deps"] if str(d).startswith("src/")}  # type: ignore[attr-defined]
-    assert deps == imported_modules(module)
-
-
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small film reproduced once, committed; tests run experiments on top of it."""
-    return reproduced_repo(tmp_path_factory.mktemp("pipeline"))
-
-
-def ran_stages(output: str) -> set[str]:
-    return {line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")}
 
 
 OUTPUTS = [
@@ -69,59 +33,80 @@ OUTPUTS = [
 ]
 
 
+def status(repo: Path) -> dict[str, object]:
+    """`dvc status --json`: the stages a `dvc repro` would run, and why."""
+    value: dict[str, object] = json.loads(run(repo, "dvc", "status", "--json").stdout)
+    return value
+
+
 @pytest.mark.slow
-def test_repro_from_nothing_makes_every_output_and_a_second_repro_runs_nothing(repo: Path) -> None:
+def test_repro_from_nothing_makes_every_output_and_leaves_nothing_to_rerun(
+    reproduced: Path,
+) -> None:
     for out in OUTPUTS:
-        assert (repo / out).is_file(), out
-    assert len(list((repo / "data/frames").glob("frame_*.png"))) == 13
-    again = run(repo, "dvc", "repro")
-    assert ran_stages(again.stdout) == set()
-    assert run(repo, "dvc", "status").stdout.strip() == "Data and pipelines are up to date."
+        assert (reproduced / out).is_file(), out
+    assert len(list((reproduced / "data/frames").glob("frame_*.png"))) == 13
+    assert status(reproduced) == {}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("override", "skipped"),
+    ("override", "stale"),
     [
-        ("render.width=400", {"generate", "train"}),
-        ("video.fps=12", {"generate", "train", "render"}),
-        ("train.lr=0.02", {"generate"}),
+        ("render.width=400", {"validate", "render", "video", "report"}),
+        ("video.fps=12", {"validate", "video", "report"}),
+        ("train.lr=0.02", {"validate", "train", "render", "report"}),
+        ("data.n_samples=10", {"validate", "generate", "train", "render", "report"}),
     ],
 )
-def test_an_experiment_reruns_only_the_stages_whose_params_changed(
-    repo: Path, override: str, skipped: set[str]
+def test_a_param_change_makes_only_the_stages_that_read_it_stale(
+    reproduced: Path, tmp_path: Path, override: str, stale: set[str]
 ) -> None:
-    result = run(repo, "dvc", "exp", "run", "-S", override)
-    ran = ran_stages(result.stdout)
-    assert not ran & skipped, result.stdout
-    for name in skipped:
-        assert f"Stage '{name}' didn't change, skipping" in result.stdout
-    run(repo, "git", "checkout", "-q", "--", ".")
-    run(repo, "dvc", "checkout", "-q")
+    # dvc status lists the stages whose own deps changed; the rest rerun only if an input
+    # they read changes (video after render, for train.lr).
+    repo = copy_of(reproduced, tmp_path)
+    compose(repo / "params.yaml", repo / "conf", [override])
+    assert set(status(repo)) == stale
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("override", "key"),
-    [
-        ("train.lr=oops", "train.lr"),
-        ("train.lr=-1", "train.lr"),
-        ("train.steps=0", "train.steps"),
-        ("model.activation=swish", "model.activation"),
-        ("data.n_samples=1", "data.n_samples"),
-        ("+train.speed=3", "train.speed"),
-        ("train.frozen=[iw9]", "train.frozen"),
-    ],
-)
-def test_a_bad_value_fails_with_one_line_and_leaves_outputs_untouched(
-    repo: Path, override: str, key: str
+def test_an_unknown_key_through_dvc_names_the_nearest_key_and_one_command_restores(
+    reproduced: Path, tmp_path: Path
 ) -> None:
-    before = {out: (repo / out).read_bytes() for out in OUTPUTS}
-    result = run(repo, "dvc", "exp", "run", "-S", override, check=False)
+    repo = copy_of(reproduced, tmp_path)
+    before = outputs(repo)
+    # Without `+`, Hydra refuses the key itself, before any stage runs: nothing changes.
+    plain = run(repo, "dvc", "exp", "run", "-S", "train.lrr=0.1", check=False)
+    assert plain.returncode != 0 and "Could not override 'train.lrr'" in plain.stderr
+    assert run(repo, "git", "status", "--porcelain").stdout == ""
+    # With `+`, as Hydra suggests, validate refuses it in one line naming the nearest key.
+    plus = run(repo, "dvc", "exp", "run", "-S", "+train.lrr=0.1", check=False)
+    assert plus.returncode != 0
+    said = [line for line in plus.stderr.splitlines() if line.startswith("nnreel ")]
+    assert said == [
+        "nnreel validate: error: train.lrr = 0.1: unknown key; did you mean train.lr? "
+        "allowed: beta1, beta2, diverge_factor, eps, frozen, loss, lr, momentum, optimizer, steps"
+    ]
+    assert "Traceback" not in plus.stdout + plus.stderr
+    assert outputs(repo) == before  # data/config.ok included: it persists while validate runs
+    assert run(repo, "git", "status", "--porcelain").stdout == " M params.yaml\n"
+    run(repo, "git", "checkout", "params.yaml")  # the one command the README gives
+    assert status(repo) == {}
+
+
+@pytest.mark.slow
+def test_a_top_level_key_that_is_no_section_stops_dvc_repro(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    before = outputs(repo)
+    params = repo / "params.yaml"
+    params.write_text(params.read_text() + "trian:\n  lr: 0.1\n")
+    result = run(repo, "dvc", "repro", check=False)
     assert result.returncode != 0
-    errors = [line for line in result.stderr.splitlines() if line.startswith("nnreel validate")]
-    assert len(errors) == 1 and f": error: {key} = " in errors[0], result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    assert {out: (repo / out).read_bytes() for out in OUTPUTS} == before
-    run(repo, "git", "checkout", "-q", "--", ".")
-    run(repo, "dvc", "checkout", "-q")
+    said = [line for line in result.stderr.splitlines() if line.startswith("nnreel ")]
+    assert len(said) == 1, result.stderr
+    assert said[0].startswith(
+        "nnreel validate: error: trian = {'lr': 0.1}: unknown key; did you mean train? "
+    )
+    assert outputs(repo) == before

@@ -15,22 +15,17 @@ from hypothesis import strategies as st
 from matplotlib.text import Text
 from PIL import Image
 
-from nnreel.checkpoints import Run, encode_run, frame_steps
+from nnreel.artifacts import read_samples, write_samples
+from nnreel.checkpoints import Run, encode_run
 from nnreel.config import RenderConfig
 from nnreel.data import make_samples
 from nnreel.errors import ConfigError
-from nnreel.io import (
-    CHECKPOINTS,
-    FRAMES,
-    SAMPLES,
-    read_config,
-    read_run,
-    read_samples,
-    write_lines,
-    write_samples,
-)
+from nnreel.frames import frame_steps
+from nnreel.io import CHECKPOINTS, FRAMES, SAMPLES, write_lines
 from nnreel.network import Net, init_params
+from nnreel.params import read_config
 from nnreel.render import FrameRenderer
+from nnreel.run_file import read_run
 from nnreel.stages import render as render_stage
 from nnreel.training import train
 
@@ -42,13 +37,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, params: str) -> tup
     monkeypatch.chdir(tmp_path)
     (tmp_path / "params.yaml").write_text(params)
     cfg = read_config()
-    write_samples(SAMPLES, make_samples(cfg.data, None))
-    xs, ys = read_samples()
+    write_samples(SAMPLES, make_samples(cfg.data, None), cfg.data)
+    xs, ys = read_samples(cfg.data)
     net = Net(cfg.model.arch)
     init = init_params(net.arch, cfg.seed, cfg.model.init.sigma, cfg.model.init.values)
     steps = train(net, list(init.values()), xs, ys, cfg.train)
     write_lines(CHECKPOINTS, encode_run(net.names, cfg, steps))
-    return read_run(), (xs, ys)
+    return read_run(cfg), (xs, ys)
 
 
 def renderer(run: Run, samples: Samples, width: int = 400, height: int = 250) -> FrameRenderer:

@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 
 from nnreel import metrics
+from nnreel.artifacts import write_samples
 from nnreel.checkpoints import Run, Step, encode_run
-from nnreel.config import Config, ModelConfig, TrainConfig
-from nnreel.io import CHECKPOINTS, SAMPLES, ArtifactError, write_lines, write_samples
+from nnreel.config import Config, DataConfig, ModelConfig, TrainConfig
+from nnreel.io import CHECKPOINTS, SAMPLES, ArtifactError, write_lines
 from nnreel.network import Architecture, Net, init_params
 from nnreel.render import loss_figure
 from nnreel.stages import report
@@ -37,14 +38,22 @@ def write_inputs(
     model: ModelConfig, trained: TrainConfig, steps: list[Step], samples: tuple[Any, Any]
 ) -> None:
     """params.yaml, samples, checkpoints and three small frames in the current directory."""
-    params = {"video": {"fps": 10, "hold_last_s": 0.5, "gif_width": 100, "gif_frames": 2}}
-    Path("params.yaml").write_text(json.dumps({**params, "report": {"grid_points": 50}}), "utf-8")
-    write_samples(SAMPLES, samples)
+    params = {
+        "model": dataclasses.asdict(model),
+        "train": dataclasses.asdict(trained),
+        "render": {"width": 200, "height": 200},
+        "video": {"fps": 10, "hold_last_s": 0.5, "gif_width": 100, "gif_frames": 2},
+        "report": {"grid_points": 50},
+    }
+    Path("params.yaml").write_text(json.dumps(params), "utf-8")
+    write_samples(SAMPLES, samples, DataConfig())
     names = Net(model.arch).names
     write_lines(CHECKPOINTS, encode_run(names, made_by(model, trained), steps))
     Path("data/frames").mkdir(parents=True)
     for step in range(3):
-        iio.imwrite(f"data/frames/frame_{step:06d}.png", np.full((48, 64, 3), 80 * step, np.uint8))
+        iio.imwrite(
+            f"data/frames/frame_{step:06d}.png", np.full((200, 200, 3), 80 * step, np.uint8)
+        )
 
 
 def trained_steps(

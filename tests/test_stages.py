@@ -7,8 +7,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+
+from nnreel.stages import generate, render, report, run_stage, train
 
 
 def stage(cwd: Path, name: str) -> subprocess.Popen[str]:
@@ -44,6 +47,12 @@ def project(tmp_path: Path, params: str) -> Path:
         ("data: {target: csv, csv: nope.csv}\n", "validate", "nope.csv: file not found"),
         ("data: {target: csv, csv: bad.csv}\n", "generate", "bad.csv:3: not a number in '3,four'"),
         ("{}\n", "train", "data/samples.json: missing (rebuild it with: dvc repro -f generate)"),
+        (
+            "render: {max_frames: 5}\ntrain: {steps: 12}\n",
+            "validate",
+            "render.every = 1: would render 13 frames, more than render.max_frames=5; "
+            "raise render.every to at least 3",
+        ),
     ],
 )
 def test_bad_input_is_one_line_on_stderr_and_exit_status_2(
@@ -81,7 +90,9 @@ def test_an_interrupted_training_leaves_no_checkpoints_file(tmp_path: Path, sig:
     deadline = time.monotonic() + 60
     while not (cwd / "data/.checkpoints.jsonl.tmp").exists() and time.monotonic() < deadline:
         time.sleep(0.05)  # interrupt mid-write, not during start-up
+    assert (cwd / "data/.checkpoints.jsonl.tmp").exists(), "training never started writing"
     time.sleep(0.3)
+    assert proc.poll() is None, "training ended before it could be interrupted"
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert not (cwd / "data/checkpoints.jsonl").exists()
@@ -90,3 +101,49 @@ def test_an_interrupted_training_leaves_no_checkpoints_file(tmp_path: Path, sig:
         assert err.strip().splitlines()[-1] == "nnreel train: interrupted; no output was written"
         assert "Traceback" not in err
         assert not (cwd / "data/.checkpoints.jsonl.tmp").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "stage", "message"),
+    [
+        (
+            "model: {activation: relu}\n",
+            render,
+            "data/checkpoints.jsonl: made with model.activation = 'softplus', but params.yaml "
+            "has 'relu'; bring it up to date with: dvc repro",
+        ),
+        (
+            "train: {steps: 5, lr: 0.02}\n",
+            report,
+            "data/checkpoints.jsonl: made with train.lr = 0.01, but params.yaml has 0.02; "
+            "bring it up to date with: dvc repro",
+        ),
+        (
+            "data: {n_samples: 10}\ntrain: {steps: 5}\n",
+            train,
+            "data/samples.json: made with data.n_samples = 12, but params.yaml has 10; "
+            "bring it up to date with: dvc repro",
+        ),
+    ],
+    ids=["render", "report", "train"],
+)
+def test_a_stage_run_out_of_order_on_stale_inputs_says_to_run_dvc_repro(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    change: str,
+    stage: ModuleType,
+    message: str,
+) -> None:
+    monkeypatch.chdir(project(tmp_path, "train: {steps: 5}\n"))
+    generate.main()
+    train.main()
+    made = {p.name: p.read_bytes() for p in Path("data").iterdir()}
+    capsys.readouterr()
+    Path("params.yaml").write_text(change)
+    name = stage.__name__.rsplit(".", 1)[-1]
+    with pytest.raises(SystemExit) as exit_info:
+        run_stage(name, stage.main)
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [f"nnreel {name}: error: {message}"]
+    assert {p.name: p.read_bytes() for p in Path("data").iterdir()} == made

@@ -125,10 +125,31 @@ def test_two_runs_give_identical_checkpoint_text(samples: Samples) -> None:
     assert lines_of(run(DEFAULT, samples), names) == lines_of(run(DEFAULT, samples), names)
 
 
+def hand_ssr_and_grad(p: dict[str, float], samples: Samples) -> tuple[float, dict[str, float]]:
+    """The reference README's SSR and gradient of the 1-2-1 softplus net, written out."""
+    xs, ys = samples
+    a = {j: [math.log1p(math.exp(p[f"iw{j}"] * x + p[f"b{j}"])) for x in xs] for j in (1, 2)}
+    s = {j: [1 / (1 + math.exp(-(p[f"iw{j}"] * x + p[f"b{j}"]))) for x in xs] for j in (1, 2)}
+    r = [y - (p["ow1"] * a1 + p["ow2"] * a2) for y, a1, a2 in zip(ys, a[1], a[2], strict=True)]
+    grad = {}
+    for j in (1, 2):
+        grad[f"ow{j}"] = sum(-2 * ri * ai for ri, ai in zip(r, a[j], strict=True))
+        grad[f"b{j}"] = sum(-2 * ri * p[f"ow{j}"] * si for ri, si in zip(r, s[j], strict=True))
+        grad[f"iw{j}"] = sum(
+            -2 * ri * p[f"ow{j}"] * si * x for ri, si, x in zip(r, s[j], xs, strict=True)
+        )
+    return sum(ri * ri for ri in r), grad
+
+
 def test_a_dead_network_is_a_finite_divergence_at_the_exploding_step(samples: Samples) -> None:
     steps = run(replace(DEFAULT, lr=10.0), samples)
     assert steps[-1].step == 1 and steps[-1].diverged and "exceeds" in steps[-1].diverged
-    assert steps[-1].loss == pytest.approx(1.9e7, rel=0.05)
+    # Step 1 is θ0 - 10·∇SSR(θ0); its SSR (about 1.9e7) is past 1000 times the initial SSR.
+    ssr0, grad0 = hand_ssr_and_grad(REFERENCE_INIT, samples)
+    theta1 = {n: v - 10.0 * grad0[n] for n, v in REFERENCE_INIT.items()}
+    ssr1, _ = hand_ssr_and_grad(theta1, samples)
+    assert ssr1 > 1000 * ssr0
+    assert steps[-1].loss == pytest.approx(ssr1, rel=1e-9)
     back = decode_run(lines_of(steps, Net(Architecture()).names))
     assert back.diverged == {"step": 1, "reason": steps[-1].diverged}
     assert len(back.steps) == 2

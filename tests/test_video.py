@@ -17,20 +17,27 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nnreel import video
-from nnreel.checkpoints import every_kth
 from nnreel.compare import spread
+from nnreel.errors import StaleError
+from nnreel.frames import every_kth
 from nnreel.io import ArtifactError
 from nnreel.stages import video as stage
 
 SHADES = [20, 200, 60, 240, 100, 0, 160, 40, 220, 80]  # neighbours differ a lot
 
 
-def write_params(path: Path, every: int = 1, **video_cfg: Any) -> None:
-    """params.yaml (JSON is YAML) with the given render.every and video keys."""
-    path.write_text(json.dumps({"render": {"every": every}, "video": video_cfg}), "utf-8")
+SIZE = (400, 300)  # small frames render.width and render.height allow, 4:3
 
 
-def make_frames(steps: list[int], size: tuple[int, int] = (64, 48)) -> list[int]:
+def write_params(
+    path: Path, every: int = 1, size: tuple[int, int] = SIZE, **video_cfg: Any
+) -> None:
+    """params.yaml (JSON is YAML) with the given render.every, frame size and video keys."""
+    render = {"every": every, "width": size[0], "height": size[1]}
+    path.write_text(json.dumps({"render": render, "video": video_cfg}), "utf-8")
+
+
+def make_frames(steps: list[int], size: tuple[int, int] = SIZE) -> list[int]:
     """Solid grey frames data/frames/frame_{step}.png; returns each frame's shade."""
     frames = Path("data/frames")
     frames.mkdir(parents=True, exist_ok=True)
@@ -81,7 +88,7 @@ def test_mp4_has_each_frame_once_in_order_then_the_hold(project: Path) -> None:
     stream, size, means = decode(project / "reports/training.mp4")
     assert "Video: h264" in stream
     assert "yuv420p(" in stream
-    assert size == (64, 48)
+    assert size == SIZE
     assert len(means) == 7 + 5
     expected = shades + [shades[-1]] * 5
     assert all(abs(m - e) < 6 for m, e in zip(means, expected, strict=True)), means
@@ -90,12 +97,13 @@ def test_mp4_has_each_frame_once_in_order_then_the_hold(project: Path) -> None:
 
 @pytest.mark.slow
 def test_sparse_steps_odd_size_and_gif(project: Path) -> None:
-    write_params(project / "params.yaml", every=5, fps=30, hold_last_s=0.0, gif_frames=3)
+    size = (201, 203)
+    write_params(project / "params.yaml", 5, size, fps=30, hold_last_s=0.0, gif_frames=3)
     steps = [0, 5, 10, 15, 17]
-    shades = make_frames(steps, size=(65, 47))
+    shades = make_frames(steps, size)
     stage.main()
     _, size, means = decode(project / "reports/training.mp4")
-    assert size == (66, 48)
+    assert size == (202, 204)
     assert len(means) == len(steps)
     gif = gif_frames(project / "reports/preview/training.gif")
     width = 800  # video.gif_width default
@@ -111,15 +119,18 @@ def test_gif_holds_the_last_frame(project: Path) -> None:
     make_frames(list(range(10)))
     stage.main()
     gif = gif_frames(project / "reports/preview/training.gif")
-    delay = video.gif_delay_cs(4)
-    assert gif.shape[0] == 4 + round(50 / delay)
+    # 4 frames over the 4 s preview would be 100 cs apart; GIF frames are at most 10 cs
+    # apart, so the 0.5 s hold is 50 / 10 = 5 more frames.
+    assert gif.shape[0] == 4 + 5
     assert gif.shape[1:3] == (75, 100)
 
 
 @pytest.mark.slow
 def test_mp4_and_gif_are_byte_identical_across_runs(project: Path) -> None:
-    write_params(project / "params.yaml", fps=30, hold_last_s=0.2, gif_frames=4, gif_width=120)
-    make_frames(list(range(9)), size=(96, 64))
+    write_params(
+        project / "params.yaml", 1, (240, 200), fps=30, hold_last_s=0.2, gif_frames=4, gif_width=120
+    )
+    make_frames(list(range(9)), size=(240, 200))
     outputs = [project / "reports/training.mp4", project / "reports/preview/training.gif"]
     stage.main()
     first = [p.read_bytes() for p in outputs]
@@ -159,7 +170,7 @@ def test_frames_of_different_sizes_are_reported(project: Path) -> None:
     write_params(project / "params.yaml")
     make_frames([0, 1])
     make_frames([2], size=(32, 32))
-    with pytest.raises(ArtifactError, match=r"frame_000002\.png: is 32x32 pixels, not 64x48"):
+    with pytest.raises(ArtifactError, match=r"frame_000002\.png: is 32x32 pixels, not 400x300"):
         stage.main()
 
 
@@ -187,10 +198,23 @@ def test_ffmpeg_failing_keeps_the_old_outputs_and_leaves_no_temp(project: Path) 
     assert Path("reports/training.mp4").read_bytes() == before
 
 
-def test_concat_list_quotes_awkward_paths(tmp_path: Path) -> None:
-    path = tmp_path / "it's here" / "frame_000000.png"
+def test_concat_list_quotes_awkward_paths_so_ffmpeg_reads_them(tmp_path: Path) -> None:
+    folder = tmp_path.resolve() / "it's here"
+    folder.mkdir()
+    path = folder / "frame_000000.png"
+    iio.imwrite(path, np.full((8, 8, 3), 99, np.uint8))
     text = video.concat_list([path])
-    assert text.splitlines()[1] == "file '" + str(path.resolve()).replace("'", "'\\''") + "'"
+    # ffconcat quoting: inside single quotes, a quote is closed, escaped and reopened.
+    assert text.splitlines() == [
+        "ffconcat version 1.0",
+        f"file '{folder.parent}/it'\\''s here/frame_000000.png'",
+    ]
+    concat = tmp_path / "list.ffconcat"
+    concat.write_text(text, encoding="utf-8")
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    args = [ffmpeg, "-v", "error", "-f", "concat", "-safe", "0", "-i", str(concat)]
+    done = subprocess.run([*args, "-f", "null", "-"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 @given(st.integers(1, 3000), st.integers(2, 200))
@@ -222,3 +246,15 @@ def test_compare_spreads_exactly_the_frames_asked_for(last: int, n: int) -> None
     assert steps == sorted(steps)
     gaps = [b - a for a, b in itertools.pairwise(steps)]
     assert max(gaps) - min(gaps) <= 1  # evenly spread
+
+
+def test_frames_of_another_size_than_params_are_stale(project: Path) -> None:
+    write_params(project / "params.yaml", size=(800, 600))
+    make_frames([0, 1])
+    with pytest.raises(StaleError) as info:
+        stage.main()
+    assert str(info.value) == (
+        "data/frames/frame_000000.png: made with render.width x render.height = '400x300', "
+        "but params.yaml has '800x600'; bring it up to date with: dvc repro"
+    )
+    assert not Path("reports/training.mp4").exists()

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from nnreel.architecture import param_names
 from nnreel.config import Config, parse_config
 from nnreel.errors import CheckpointError, ConfigError
-from nnreel.network import param_names
 
 FORMAT = "nnreel-checkpoints/1"
 
@@ -47,25 +47,6 @@ class Run:
     config: Config  # the seed, model and train config that made the run
     steps: list[Step]
     diverged: dict[str, Any] | None
-
-
-def every_kth(last: int, k: int) -> list[int]:
-    """Steps 0, k, 2k, … below `last`, then `last` itself: the steps that get a frame."""
-    return [*range(0, last, k), last]
-
-
-def frame_steps(last: int, every: int, max_frames: int) -> list[int]:
-    """The steps that get a frame; ConfigError if they are more than `max_frames`."""
-    steps = every_kth(last, every)
-    if len(steps) > max_frames:
-        least = math.ceil(last / (max_frames - 1))
-        raise ConfigError(
-            "render.every",
-            every,
-            f"would render {len(steps)} frames, more than render.max_frames={max_frames}; "
-            f"raise render.every to at least {least}",
-        )
-    return steps
 
 
 def run_config(cfg: Config) -> dict[str, Any]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass, field, fields
 from typing import Any, get_args, get_origin, get_type_hints
 
+from nnreel.architecture import ACTIVATION_NAMES, LOSSES, Architecture, param_names
 from nnreel.errors import ConfigError
-from nnreel.network import ACTIVATIONS, LOSSES, Architecture, param_names
 
 TARGETS = ("softplus_sine", "fib_valley", "points", "csv")
 OPTIMIZERS = ("gd", "momentum", "adam")
@@ -142,9 +143,15 @@ def _build(cls: type[Any], raw: object, prefix: str) -> Any:
     known = {f.name for f in fields(cls)}
     for key in raw:
         if key not in known:
-            allowed = f"unknown key; allowed: {', '.join(sorted(known))}"
-            raise ConfigError(_join(prefix, key), raw[key], allowed)
+            raise ConfigError(_join(prefix, key), raw[key], _unknown(key, known, prefix))
     return cls(**{f: _typed(_join(prefix, f), raw[f], hints[f]) for f in known if f in raw})
+
+
+def _unknown(key: object, known: set[str], prefix: str) -> str:
+    """Why `key` is refused, with the nearest known key when one is close (a likely typo)."""
+    close = difflib.get_close_matches(str(key), sorted(known), n=1)
+    hint = f"did you mean {_join(prefix, close[0])}? " if close else ""
+    return f"unknown key; {hint}allowed: {', '.join(sorted(known))}"
 
 
 def _join(prefix: str, key: object) -> str:
@@ -182,7 +189,7 @@ def _check_model(m: ModelConfig) -> None:
     _require(len(m.hidden) >= 1, "model.hidden", m.hidden, "expected at least one layer width")
     for i, width in enumerate(m.hidden):
         _require(1 <= width <= 64, f"model.hidden[{i}]", width, "expected a width from 1 to 64")
-    _one_of("model.activation", m.activation, tuple(ACTIVATIONS))
+    _one_of("model.activation", m.activation, ACTIVATION_NAMES)
     _require(m.init.sigma >= 0, "model.init.sigma", m.init.sigma, "expected a number >= 0")
     names = param_names(m.arch)
     for name, value in m.init.values.items():

@@ -20,3 +20,13 @@ class DataError(UserError):
 
 class CheckpointError(UserError):
     """The checkpoints file is truncated or malformed."""
+
+
+class StaleError(UserError):
+    """An input was made from other params than params.yaml holds now."""
+
+    def __init__(self, path: object, key: str, made: object, now: object) -> None:
+        super().__init__(
+            f"{path}: made with {key} = {made!r}, but params.yaml has {now!r}; "
+            "bring it up to date with: dvc repro"
+        )

@@ -19,8 +19,9 @@ import numpy as np
 from nnreel.checkpoints import Run, decode_run, encode_run
 from nnreel.compose import compose
 from nnreel.data import make_samples
-from nnreel.io import atomic_path, read_config, read_text
+from nnreel.io import atomic_path, read_text
 from nnreel.network import Net, Samples, init_params
+from nnreel.params import read_config
 from nnreel.render import FrameRenderer, encode_png
 from nnreel.training import train
 

@@ -1,4 +1,4 @@
-"""All file reading and writing of the pipeline's artifacts.
+"""Writing files safely, reading text files, and where the pipeline's artifacts live.
 
 Outputs are written to a temporary file beside their target and renamed into place, so an
 interrupted stage never leaves a file that looks complete.
@@ -12,16 +12,12 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from nnreel.errors import DataError, UserError
 
-from nnreel.checkpoints import Run, decode_run
-from nnreel.config import Config, parse_config
-from nnreel.errors import CheckpointError, DataError, UserError
-from nnreel.network import Samples
+if TYPE_CHECKING:  # only the type: a stage that writes no figure never imports matplotlib
+    from matplotlib.figure import Figure
 
 PARAMS = Path("params.yaml")
 SAMPLES = Path("data/samples.json")
@@ -35,19 +31,6 @@ class ArtifactError(UserError):
 
     def __init__(self, path: Path, problem: str, stage: str) -> None:
         super().__init__(f"{path}: {problem} (rebuild it with: dvc repro -f {stage})")
-
-
-def read_config(path: Path = PARAMS) -> Config:
-    """The validated config in `path`."""
-    if not path.is_file():
-        raise UserError(f"{path}: file not found; run from the project root")
-    try:
-        raw = YAML(typ="safe", pure=True).load(read_text(path))
-    except YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise UserError(f"{path}: not valid YAML{where}: {getattr(e, 'problem', e)}") from None
-    return parse_config(raw if raw is not None else {})
 
 
 @contextlib.contextmanager
@@ -91,36 +74,3 @@ def read_text(path: Path) -> str:
         raise DataError(f"{path}: not UTF-8 text (byte {e.start})") from None
     except OSError as e:
         raise DataError(f"{path}: {e.strerror.lower() if e.strerror else e}") from None
-
-
-def write_samples(path: Path, samples: Samples) -> None:
-    xs, ys = samples
-    write_json(path, {"x": xs, "y": ys})
-
-
-def read_samples(path: Path = SAMPLES) -> Samples:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-        xs, ys = [float(v) for v in value["x"]], [float(v) for v in value["y"]]
-    except FileNotFoundError:
-        raise ArtifactError(path, "missing", "generate") from None
-    except (ValueError, KeyError, TypeError):
-        raise ArtifactError(path, "not a samples file with x and y lists", "generate") from None
-    if len(xs) != len(ys) or len(xs) < 2:
-        raise ArtifactError(path, "x and y must be equally long, with 2 or more values", "generate")
-    return xs, ys
-
-
-def read_run(path: Path = CHECKPOINTS) -> Run:
-    """The validated training run in the checkpoints file."""
-    try:
-        with path.open(encoding="utf-8") as f:
-            lines = f.readlines()
-    except FileNotFoundError:
-        raise ArtifactError(path, "missing", "train") from None
-    except UnicodeDecodeError:
-        raise ArtifactError(path, "not UTF-8 text", "train") from None
-    try:
-        return decode_run(lines)
-    except CheckpointError as e:
-        raise ArtifactError(path, str(e), "train") from None

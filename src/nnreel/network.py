@@ -1,15 +1,6 @@
 """A fully connected 1 → hidden… → 1 network in pure Python, with hand-derived gradients.
 
-Parameter names (stable; used in checkpoints, history files and frames):
-
-- first hidden layer, neuron j (1-based): input weight ``iw{j}``, bias ``b{j}``;
-- hidden layer l ≥ 2, neuron j: weight from neuron k of layer l-1 ``w{l}_{j}_{k}``,
-  bias ``b{l}_{j}``;
-- last hidden layer, neuron j: output weight ``ow{j}``; the output bias is ``ob``.
-
-Initial draw order (the reference notebook's for one layer): layer by layer, neuron by
-neuron, each neuron's incoming weights, then its output weight if it feeds the output,
-then its bias; ``ob`` last.
+The layout and names of its parameters live in nnreel.architecture.
 """
 
 from __future__ import annotations
@@ -17,11 +8,14 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from operator import mul
 
+from nnreel.architecture import Architecture as Architecture
+from nnreel.architecture import Samples as Samples
+from nnreel.architecture import bias_name, param_names, weight_name
+from nnreel.architecture import neuron_params as neuron_params
+
 Params = dict[str, float]
-Samples = tuple[list[float], list[float]]  # x values and y values of the training samples
 
 
 def softplus(z: float) -> float:
@@ -36,7 +30,7 @@ def sigmoid(z: float) -> float:
 
 
 # Each activation returns f(z) and its derivative f'(z) together, sharing the work.
-def softplus_d(z: float) -> tuple[float, float]:
+def softplus_and_slope(z: float) -> tuple[float, float]:
     """softplus(z) and softplus'(z) = sigmoid(z), from one exp(-|z|)."""
     e = math.exp(-abs(z))
     if z >= 0.0:
@@ -44,21 +38,21 @@ def softplus_d(z: float) -> tuple[float, float]:
     return math.log1p(e), e / (1.0 + e)
 
 
-def sigmoid_d(z: float) -> tuple[float, float]:
+def sigmoid_and_slope(z: float) -> tuple[float, float]:
     s = sigmoid(z)
     return s, s * (1.0 - s)
 
 
-def relu_d(z: float) -> tuple[float, float]:
+def relu_and_slope(z: float) -> tuple[float, float]:
     return (z, 1.0) if z > 0.0 else (0.0, 0.0)
 
 
-def tanh_d(z: float) -> tuple[float, float]:
+def tanh_and_slope(z: float) -> tuple[float, float]:
     t = math.tanh(z)
     return t, 1.0 - t * t
 
 
-def identity_d(z: float) -> tuple[float, float]:
+def identity_and_slope(z: float) -> tuple[float, float]:
     return z, 1.0
 
 
@@ -66,59 +60,12 @@ Activation = Callable[[float], tuple[float, float]]
 Weights = list[list[list[float]]]
 Layers = list[list[Sequence[float]]]  # [layer][neuron] -> values over the samples
 ACTIVATIONS: dict[str, Activation] = {
-    "softplus": softplus_d,
-    "relu": relu_d,
-    "sigmoid": sigmoid_d,
-    "tanh": tanh_d,
-    "identity": identity_d,
+    "softplus": softplus_and_slope,
+    "relu": relu_and_slope,
+    "sigmoid": sigmoid_and_slope,
+    "tanh": tanh_and_slope,
+    "identity": identity_and_slope,
 }
-
-LOSSES = ("ssr", "mse")
-
-
-@dataclass(frozen=True)
-class Architecture:
-    """Widths of the hidden layers, their activation, and whether the output has a bias."""
-
-    hidden: tuple[int, ...] = (2,)
-    activation: str = "softplus"
-    output_bias: bool = False
-
-
-def weight_name(layer: int, j: int, k: int) -> str:
-    """Name of the weight into neuron j of hidden layer `layer` from neuron k below (1-based)."""
-    return f"iw{j}" if layer == 1 else f"w{layer}_{j}_{k}"
-
-
-def bias_name(layer: int, j: int) -> str:
-    return f"b{j}" if layer == 1 else f"b{layer}_{j}"
-
-
-def param_names(arch: Architecture) -> list[str]:
-    """All parameter names in initial draw order."""
-    names: list[str] = []
-    last = len(arch.hidden)
-    fan_in = 1
-    for layer, width in enumerate(arch.hidden, start=1):
-        for j in range(1, width + 1):
-            names += [weight_name(layer, j, k) for k in range(1, fan_in + 1)]
-            if layer == last:
-                names.append(f"ow{j}")
-            names.append(bias_name(layer, j))
-        fan_in = width
-    if arch.output_bias:
-        names.append("ob")
-    return names
-
-
-def neuron_params(arch: Architecture) -> list[list[str]]:
-    """For each neuron of the last hidden layer, its own parameter names (iw, b, ow order)."""
-    layer = len(arch.hidden)
-    fan_in = 1 if layer == 1 else arch.hidden[-2]
-    return [
-        [weight_name(layer, j, k) for k in range(1, fan_in + 1)] + [bias_name(layer, j), f"ow{j}"]
-        for j in range(1, arch.hidden[-1] + 1)
-    ]
 
 
 def init_params(

@@ -8,14 +8,9 @@ frames it picks.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
-FRAME_NAME = re.compile(r"frame_(\d{6})\.png")
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PNG_HEADER_BYTES = 24  # signature, IHDR length and type, width, height
-PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk every complete PNG ends with
 GIF_SECONDS = 4.0  # length of the GIF preview before its hold
 THREADS = 1  # fixed: x264's bitstream depends on its thread count; PNG decoding is slower
 CRF = 20
@@ -23,26 +18,6 @@ BITEXACT = [
     *("-fflags", "+bitexact", "-flags:v", "+bitexact"),
     *("-map_metadata", "-1", "-metadata:s:v:0", "encoder="),
 ]
-
-
-def frame_step(name: str) -> int | None:
-    """The step in a frame file name `frame_NNNNNN.png`, or None for any other name."""
-    match = FRAME_NAME.fullmatch(name)
-    return int(match.group(1)) if match else None
-
-
-def png_size(header: bytes) -> tuple[int, int] | None:
-    """(width, height) from the first 24 bytes of a PNG file, or None if it is not a PNG."""
-    if len(header) < PNG_HEADER_BYTES or not header.startswith(PNG_SIGNATURE):
-        return None
-    if header[12:16] != b"IHDR":
-        return None
-    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
-
-
-def png_complete(trailer: bytes) -> bool:
-    """Whether the last 12 bytes of a PNG file are its IEND chunk (a cut-off file's are not)."""
-    return trailer == PNG_END
 
 
 def hold_frames(fps: int, hold_last_s: float) -> int:

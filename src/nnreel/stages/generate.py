@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nnreel.artifacts import write_samples
 from nnreel.data import make_samples
-from nnreel.io import SAMPLES, read_config, read_text, write_samples
+from nnreel.io import SAMPLES, read_text
+from nnreel.params import read_config
 from nnreel.stages import run_stage
 
 
 def main() -> None:
     cfg = read_config().data
     csv_text = read_text(Path(cfg.csv)) if cfg.target == "csv" else None
-    write_samples(SAMPLES, make_samples(cfg, csv_text))
+    write_samples(SAMPLES, make_samples(cfg, csv_text), cfg)
 
 
 if __name__ == "__main__":

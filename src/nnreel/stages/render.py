@@ -13,18 +13,22 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from nnreel.checkpoints import Run, frame_steps
+from nnreel.artifacts import read_samples
+from nnreel.checkpoints import Run
 from nnreel.config import RenderConfig
-from nnreel.io import FRAMES, read_config, read_run, read_samples
+from nnreel.frames import frame_name, frame_steps
+from nnreel.io import FRAMES
 from nnreel.network import Samples
+from nnreel.params import read_config
 from nnreel.render import FrameRenderer
+from nnreel.run_file import read_run
 from nnreel.stages import run_stage
 
 BATCH = 25  # frames per task: small enough for a lively progress bar and even load
 
 
 def frame_path(out: Path, step: int) -> Path:
-    return out / f"frame_{step:06d}.png"
+    return out / frame_name(step)
 
 
 class Worker:
@@ -110,9 +114,10 @@ def write_frames(
 
 
 def main() -> None:
-    cfg = read_config().render
-    run = read_run()
-    samples = read_samples()
+    config = read_config()
+    cfg = config.render
+    run = read_run(config)
+    samples = read_samples(config.data)
     steps = frame_steps(run.steps[-1].step, cfg.every, cfg.max_frames)
     write_frames(FRAMES, run, samples, steps, cfg)
 

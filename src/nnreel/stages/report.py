@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from nnreel import metrics
-from nnreel.io import (
-    FRAMES,
-    REPORTS,
-    ArtifactError,
-    copy_file,
-    read_config,
-    read_run,
-    read_samples,
-    save_png,
-    write_json,
-    write_lines,
-)
+from nnreel.artifacts import read_samples
+from nnreel.frames import checked_frames
+from nnreel.io import FRAMES, REPORTS, copy_file, save_png, write_json, write_lines
+from nnreel.params import read_config
 from nnreel.render import fit_figure, loss_figure
+from nnreel.run_file import read_run
 from nnreel.stages import run_stage
-
-
-def frame_files(frames: Path = FRAMES) -> list[Path]:
-    """The rendered frames in step order; ArtifactError if there are none."""
-    paths = sorted(frames.glob("frame_*.png"))
-    if not paths:
-        raise ArtifactError(frames, "missing or holds no frames", "render")
-    return paths
 
 
 def main() -> None:
     cfg = read_config()
-    run = read_run()
-    samples = read_samples()
-    frames = frame_files()
+    run = read_run(cfg)
+    samples = read_samples(cfg.data)
+    frames = checked_frames(FRAMES, cfg.render.every, (cfg.render.width, cfg.render.height))
     m = metrics.metrics(run, samples, len(frames), (cfg.video.fps, cfg.video.hold_last_s))
     write_json(REPORTS / "metrics.json", m)
     write_lines(REPORTS / "history.tsv", metrics.history_lines(run))

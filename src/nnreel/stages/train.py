@@ -7,16 +7,18 @@ from collections.abc import Iterable, Iterator
 
 from tqdm import tqdm
 
+from nnreel.artifacts import read_samples
 from nnreel.checkpoints import Step, encode_run
-from nnreel.io import CHECKPOINTS, read_config, read_samples, write_lines
+from nnreel.io import CHECKPOINTS, write_lines
 from nnreel.network import Net, init_params
+from nnreel.params import read_config
 from nnreel.stages import run_stage
 from nnreel.training import train
 
 
 def main() -> None:
     cfg = read_config()
-    xs, ys = read_samples()
+    xs, ys = read_samples(cfg.data)
     net, init = Net(cfg.model.arch), cfg.model.init
     theta = list(init_params(net.arch, cfg.seed, init.sigma, init.values).values())
     last: list[Step] = []

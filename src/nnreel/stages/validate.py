@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nnreel.checkpoints import frame_steps
-from nnreel.io import read_config, read_text, write_lines
+from nnreel.frames import frame_steps
+from nnreel.io import read_text, write_lines
+from nnreel.params import read_config
 from nnreel.stages import run_stage
 
 STAMP = Path("data/config.ok")

@@ -17,59 +17,13 @@ import imageio_ffmpeg
 from tqdm import tqdm
 
 from nnreel import video
-from nnreel.checkpoints import every_kth
-from nnreel.io import FRAMES, REPORTS, ArtifactError, read_config
+from nnreel.frames import checked_frames
+from nnreel.io import FRAMES, REPORTS
+from nnreel.params import read_config
 from nnreel.stages import run_stage
 
 MP4 = REPORTS / "training.mp4"
 GIF = REPORTS / "preview" / "training.gif"
-
-
-def frame_files(frames: Path = FRAMES) -> list[Path]:
-    """The frame files in step order; ArtifactError if any is stray, damaged or a misfit."""
-    if not frames.is_dir():
-        raise ArtifactError(frames, "missing", "render")
-    paths = sorted(frames.glob("*.png"))
-    if not paths:
-        raise ArtifactError(frames, "holds no frames", "render")
-    sizes = [png_size(p) for p in paths]
-    (w, h) = sizes[0]
-    for path, (width, height) in zip(paths, sizes, strict=True):
-        if (width, height) != (w, h):
-            problem = f"is {width}x{height} pixels, not {w}x{h} like the first frame"
-            raise ArtifactError(path, problem, "render")
-    return paths
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    """A frame's size from its header; ArtifactError if it is not a whole frame PNG."""
-    if video.frame_step(path.name) is None:
-        raise ArtifactError(path, "not a frame name (expected frame_NNNNNN.png)", "render")
-    try:
-        with path.open("rb") as f:
-            size = video.png_size(f.read(video.PNG_HEADER_BYTES))
-            f.seek(max(0, path.stat().st_size - len(video.PNG_END)))
-            complete = video.png_complete(f.read())
-    except OSError as e:
-        raise ArtifactError(path, f"unreadable ({e.strerror})", "render") from None
-    if size is None:
-        raise ArtifactError(path, "not a PNG image", "render")
-    if not complete:
-        raise ArtifactError(path, "cut off (no PNG end chunk)", "render")
-    return size
-
-
-def check_steps(paths: list[Path], every: int) -> None:
-    """ArtifactError naming the first frame missing from (or extra to) the render.every steps."""
-    steps = [video.frame_step(p.name) or 0 for p in paths]
-    expected = every_kth(steps[-1], every)
-    for problem, odd in (
-        ("missing", set(expected) - set(steps)),
-        ("unexpected", set(steps) - set(expected)),
-    ):
-        if odd:
-            path = paths[0].with_name(f"frame_{min(odd):06d}.png")
-            raise ArtifactError(path, f"{problem} (render.every is {every})", "render")
 
 
 def run_ffmpeg(args: list[str], bar: tqdm[Any] | None = None) -> None:
@@ -114,8 +68,7 @@ def make_gif(paths: list[Path], tmp: Path, width: int, n: int, hold_last_s: floa
 def main() -> None:
     cfg = read_config()
     v = cfg.video
-    paths = frame_files()
-    check_steps(paths, cfg.render.every)
+    paths = checked_frames(FRAMES, cfg.render.every, (cfg.render.width, cfg.render.height))
     GIF.parent.mkdir(parents=True, exist_ok=True)
     # Both films are made in a hidden directory, then renamed into place together; an error
     # or Ctrl-C removes it and leaves the old outputs alone. Its name is fixed, so that even

@@ -1,0 +1,110 @@
+"""Which steps get a frame, what a frame file is called, and the checks a folder of frames
+must pass before it is encoded or reported."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+from nnreel.errors import ConfigError, StaleError
+from nnreel.io import ArtifactError
+
+FRAME_NAME = re.compile(r"frame_(\d{6})\.png")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_HEADER_BYTES = 24  # signature, IHDR length and type, width, height
+PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk every complete PNG ends with
+
+
+def every_kth(last: int, k: int) -> list[int]:
+    """Steps 0, k, 2k, … below `last`, then `last` itself: the steps that get a frame."""
+    return [*range(0, last, k), last]
+
+
+def frame_steps(last: int, every: int, max_frames: int) -> list[int]:
+    """The steps that get a frame; ConfigError if they are more than `max_frames`."""
+    steps = every_kth(last, every)
+    if len(steps) > max_frames:
+        least = math.ceil(last / (max_frames - 1))
+        raise ConfigError(
+            "render.every",
+            every,
+            f"would render {len(steps)} frames, more than render.max_frames={max_frames}; "
+            f"raise render.every to at least {least}",
+        )
+    return steps
+
+
+def frame_name(step: int) -> str:
+    return f"frame_{step:06d}.png"
+
+
+def frame_step(name: str) -> int | None:
+    """The step in a frame file name `frame_NNNNNN.png`, or None for any other name."""
+    match = FRAME_NAME.fullmatch(name)
+    return int(match.group(1)) if match else None
+
+
+def png_size(header: bytes) -> tuple[int, int] | None:
+    """(width, height) from the first 24 bytes of a PNG file, or None if it is not a PNG."""
+    if len(header) < PNG_HEADER_BYTES or not header.startswith(PNG_SIGNATURE):
+        return None
+    if header[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+def png_complete(trailer: bytes) -> bool:
+    """Whether the last 12 bytes of a PNG file are its IEND chunk (a cut-off file's are not)."""
+    return trailer == PNG_END
+
+
+def frame_size(path: Path) -> tuple[int, int]:
+    """A frame file's size from its header; ArtifactError if it is not a whole frame PNG."""
+    if frame_step(path.name) is None:
+        raise ArtifactError(path, "not a frame name (expected frame_NNNNNN.png)", "render")
+    try:
+        with path.open("rb") as f:
+            size = png_size(f.read(PNG_HEADER_BYTES))
+            f.seek(max(0, path.stat().st_size - len(PNG_END)))
+            complete = png_complete(f.read())
+    except OSError as e:
+        raise ArtifactError(path, f"unreadable ({e.strerror})", "render") from None
+    if size is None:
+        raise ArtifactError(path, "not a PNG image", "render")
+    if not complete:
+        raise ArtifactError(path, "cut off (no PNG end chunk)", "render")
+    return size
+
+
+def checked_frames(folder: Path, every: int, size: tuple[int, int]) -> list[Path]:
+    """The frame files in step order; ArtifactError naming the first stray, damaged, misfit,
+    missing or unexpected one, StaleError if they were not rendered `size` pixels large."""
+    if not folder.is_dir():
+        raise ArtifactError(folder, "missing", "render")
+    paths = sorted(folder.glob("*.png"))
+    if not paths:
+        raise ArtifactError(folder, "holds no frames", "render")
+    sizes = [frame_size(p) for p in paths]
+    for path, found in zip(paths, sizes, strict=True):
+        if found != sizes[0]:
+            problem = "is {}x{} pixels, not {}x{} like the first frame".format(*found, *sizes[0])
+            raise ArtifactError(path, problem, "render")
+    if sizes[0] != size:
+        made, now = ("{}x{}".format(*s) for s in (sizes[0], size))
+        raise StaleError(paths[0], "render.width x render.height", made, now)
+    _check_steps(paths, every)
+    return paths
+
+
+def _check_steps(paths: list[Path], every: int) -> None:
+    """ArtifactError naming the first frame missing from (or extra to) the render.every steps."""
+    steps = [frame_step(p.name) or 0 for p in paths]
+    expected = every_kth(steps[-1], every)
+    for problem, odd in (
+        ("missing", set(expected) - set(steps)),
+        ("unexpected", set(steps) - set(expected)),
+    ):
+        if odd:
+            path = paths[0].with_name(frame_name(min(odd)))
+            raise ArtifactError(path, f"{problem} (render.every is {every})", "render")

@@ -10,9 +10,9 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from matplotlib.figure import Figure
 from ruamel.yaml import YAML
@@ -23,10 +23,12 @@ from nnreel.config import Config, parse_config
 from nnreel.errors import CheckpointError, DataError, UserError
 from nnreel.network import Samples
 
+T = TypeVar("T")
 PARAMS = Path("params.yaml")
 SAMPLES = Path("data/samples.json")
 CHECKPOINTS = Path("data/checkpoints.jsonl")
 FRAMES = Path("data/frames")
+LANDSCAPE = Path("data/landscape.json")
 REPORTS = Path("reports")
 
 
@@ -124,3 +126,13 @@ def read_run(path: Path = CHECKPOINTS) -> Run:
         return decode_run(lines)
     except CheckpointError as e:
         raise ArtifactError(path, str(e), "train") from None
+
+
+def read_artifact(path: Path, stage: str, parse: Callable[[Any], T]) -> T:
+    """The JSON file `path` as `parse` reads it; ArtifactError if it is missing or damaged."""
+    try:
+        return parse(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise ArtifactError(path, "missing", stage) from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ArtifactError(path, str(e).split("\n")[0], stage) from None

@@ -56,12 +56,14 @@ class Landscape:
 
 # Loss-only activations over arrays, with the same formulas as nnreel.network.
 def _softplus(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    out: np.ndarray = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    return out
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+    out: np.ndarray = np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return out
 
 
 ARRAY_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -74,7 +76,7 @@ ARRAY_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 
 def batch_loss(net: Net, thetas: np.ndarray, samples: Samples, loss: str) -> np.ndarray:
-    """The training loss at each row of `thetas` (points × parameters): forward passes only."""
+    """The training loss at each row of `thetas` (one row per point): forward passes only."""
     xs, ys = (np.asarray(v, dtype=float) for v in samples)
     f = ARRAY_ACTIVATIONS[net.arch.activation]
     a = xs[None, None, :]  # (points, neurons, samples)
@@ -85,13 +87,14 @@ def batch_loss(net: Net, thetas: np.ndarray, samples: Samples, loss: str) -> np.
         p = p + thetas[:, net.ob_at][:, None]
     r = ys - p
     total = (r * r).sum(axis=1)
-    return total / len(xs) if loss == "mse" else total
+    out: np.ndarray = total / len(xs) if loss == "mse" else total
+    return out
 
 
 def points_theta(
     origin: np.ndarray, directions: np.ndarray, offsets: np.ndarray, coords: np.ndarray
 ) -> np.ndarray:
-    """θ at each row of display coordinates `coords` (points × axes)."""
+    """θ at each row of display coordinates `coords` (one row per point)."""
     thetas = np.broadcast_to(origin, (len(coords), len(origin))).copy()
     for i, d in enumerate(directions):
         thetas += (coords[:, i] - offsets[i])[:, None] * d
@@ -111,7 +114,8 @@ def surface(net: Net, plane: Plane, coords: np.ndarray, s: Samples, loss: str) -
     ]
     values = np.concatenate(parts)
     # Far from the path a loss may overflow; the grid stays finite, capped at the largest float.
-    return np.nan_to_num(values, nan=np.finfo(float).max, posinf=np.finfo(float).max)
+    out: np.ndarray = np.nan_to_num(values, nan=np.finfo(float).max, posinf=np.finfo(float).max)
+    return out
 
 
 def clipped(run: Run) -> list[Step]:
@@ -191,9 +195,7 @@ def spans(coords: np.ndarray, square: bool) -> list[float]:
     return [e or biggest for e in extent]
 
 
-def track(
-    run: Run, label: str, plane: Plane, curve_at: int | None
-) -> Track:
+def track(run: Run, label: str, plane: Plane, curve_at: int | None) -> Track:
     """The run's clipped path on `plane`."""
     origin, directions, offsets = plane
     steps = clipped(run)

@@ -145,12 +145,11 @@ def oriented(d: np.ndarray, start: np.ndarray) -> np.ndarray:
     return d if d[np.argmax(np.abs(d))] > 0 else -d
 
 
-def completed(dirs: list[np.ndarray], n: int, prefer: Sequence[int]) -> list[np.ndarray]:
-    """`dirs` extended to two orthonormal directions with coordinate axes (`prefer` first)."""
-    for i in [*prefer, *range(n)]:
+def completed(dirs: list[np.ndarray], candidates: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """`dirs` extended to two orthonormal directions, taking `candidates` in order."""
+    for e in candidates:
         if len(dirs) == 2:
             break
-        e = unit(n, i)
         for d in dirs:
             e = e - (e @ d) * d
         norm = float(np.linalg.norm(e))
@@ -159,12 +158,21 @@ def completed(dirs: list[np.ndarray], n: int, prefer: Sequence[int]) -> list[np.
     return dirs
 
 
-def principal(X: np.ndarray, start: np.ndarray, prefer: Sequence[int]) -> list[np.ndarray]:
+def fallbacks(run: Run, n: int) -> list[np.ndarray]:
+    """Directions for a path too short to span a plane: the last step's gradient over the
+    trainable parameters (where training was heading), then the parameters' own axes."""
+    free = trainable(run)
+    grad = np.zeros(n)
+    grad[free] = np.array(clipped(run)[-1].grads)[free]
+    return [-grad, *(unit(n, i) for i in [*free, *range(n)])]
+
+
+def principal(X: np.ndarray, start: np.ndarray, spare: list[np.ndarray]) -> list[np.ndarray]:
     """The two leading principal directions of the rows of X (not re-centred), signs fixed."""
     _, S, Vt = np.linalg.svd(X, full_matrices=False)
     total = float((S * S).sum())
     dirs = [oriented(Vt[i], start) for i in range(min(2, len(S))) if S[i] ** 2 > TINY * total]
-    return completed(dirs, X.shape[1], prefer)
+    return completed(dirs, spare)
 
 
 def variance_shares(X: np.ndarray, dirs: np.ndarray) -> tuple[list[float], float, np.ndarray]:
@@ -178,21 +186,21 @@ def variance_shares(X: np.ndarray, dirs: np.ndarray) -> tuple[list[float], float
     return shares, max(0.0, 1.0 - float((residual**2).sum()) / total), residual
 
 
-def grid_axis(values: np.ndarray, span: float, margin: float, n: int) -> np.ndarray:
-    """`n` points over the middle of `values`, `span` wide plus `margin` of it on each side."""
+def grid_axis(values: np.ndarray, width: float, margin: float, n: int) -> np.ndarray:
+    """`n` points over the middle of `values`, `width` wide plus `margin` of it on each side."""
     mid = (float(values.min()) + float(values.max())) / 2
-    half = span * (0.5 + margin)
+    half = width * (0.5 + margin)
     return np.linspace(mid - half, mid + half, n)
 
 
-def spans(coords: np.ndarray, square: bool) -> list[float]:
-    """The grid's span per axis: the path's extent, a degenerate one borrowing a sensible size."""
-    extent = [float(c.max() - c.min()) for c in coords]
-    biggest = max(extent)
-    if square or biggest == 0.0:
-        fallback = biggest or 0.5 * max(1.0, *(float(abs(c).max()) for c in coords))
-        return [fallback] * len(extent)
-    return [e or biggest for e in extent]
+def span(coords: np.ndarray) -> float:
+    """The grid's span on every axis: the path's largest extent (a point gets a sensible size).
+
+    Every axis gets the same span, so a plane's picture keeps the true angles and distances
+    of θ space: the path crosses contours as steeply as it really does.
+    """
+    biggest = max(float(c.max() - c.min()) for c in coords)
+    return biggest or 0.5 * max(1.0, *(float(abs(c).max()) for c in coords))
 
 
 def track(run: Run, label: str, plane: Plane, curve_at: int | None) -> Track:
@@ -240,7 +248,7 @@ def landscape(run: Run, samples: Samples, cfg: LandscapeConfig, label: str = "")
     origin = P[-1]
     n = len(origin)
     if mode == "pca":
-        directions = np.array(principal(P - origin, P[0] - origin, trainable(run)))
+        directions = np.array(principal(P - origin, P[0] - origin, fallbacks(run, n)))
         offsets = np.zeros(2)
         labels = ["PC1", "PC2"]
     else:
@@ -264,10 +272,7 @@ def evaluated(
     """The Landscape with its grid over all `tracks` evaluated exactly."""
     origin, directions, offsets = plane
     coords = np.concatenate([np.array(t.coords) for t in tracks], axis=1)
-    axes = [
-        grid_axis(c, span, cfg.margin, cfg.resolution)
-        for c, span in zip(coords, spans(coords, mode == "pca"), strict=True)
-    ]
+    axes = [grid_axis(c, span(coords), cfg.margin, cfg.resolution) for c in coords]
     mesh = np.stack([m.ravel() for m in np.meshgrid(*axes)], axis=1)
     net = Net(run.config.model.arch)
     values = surface(net, plane, mesh, samples, run.config.train.loss).reshape(-1, cfg.resolution)
@@ -301,9 +306,9 @@ def shared_landscape(runs: dict[str, tuple[Run, Samples]], cfg: LandscapeConfig)
     """All runs on one PCA plane of their trajectories together, centred on their mean end."""
     paths = [np.array([s.params for s in clipped(run)]) for run, _ in runs.values()]
     origin = np.mean([P[-1] for P in paths], axis=0)
-    free = sorted({i for run, _ in runs.values() for i in trainable(run)})
     X = np.concatenate([P - origin for P in paths])
-    plane = (origin, np.array(principal(X, paths[0][0] - origin, free)), np.zeros(2))
+    spare = [d for run, _ in runs.values() for d in fallbacks(run, len(origin))]
+    plane = (origin, np.array(principal(X, paths[0][0] - origin, spare)), np.zeros(2))
     tracks = [track(run, name, plane, None) for name, (run, _) in runs.items()]
     run0, samples0 = next(iter(runs.values()))
     return evaluated(run0, samples0, "pca", ["PC1", "PC2"], plane, tracks, cfg)
@@ -328,8 +333,13 @@ def faithfulness(land: Landscape) -> str:
         )
     share, res = explained(land), max_residual(land)
     if res == 0.0:
+        plane = (
+            "PCA plane"
+            if land.mode == "pca"
+            else f"plane of `{land.labels[0]}` and `{land.labels[1]}`"
+        )
         return (
-            f"Every step lies in the plane of `{land.labels[0]}` and `{land.labels[1]}`, "
+            f"Every step lies in the {plane}, "
             "so the slice is the exact surface the path moved on (residual 0)."
         )
     where = "of the two PCA directions" if land.mode == "pca" else "of the two named parameters"
@@ -338,6 +348,17 @@ def faithfulness(land: Landscape) -> str:
         f"the farthest step lies {res:.3g} from it, so the surface under that part "
         "of the path is only approximate."
     )
+
+
+def summary(land: Landscape) -> dict[str, float]:
+    """The landscape's entries in metrics.json."""
+    return {"landscape_explained": explained(land), "landscape_max_residual": max_residual(land)}
+
+
+def report_section(land: Landscape) -> str:
+    """The report's landscape section: the picture and how faithful it is."""
+    picture = "![The path on the loss landscape](landscape.png)"
+    return "\n\n".join(["## Loss landscape", faithfulness(land), picture])
 
 
 def to_json(land: Landscape) -> dict[str, Any]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nnreel import metrics
+from nnreel import landscape, metrics
 from nnreel.io import (
     FRAMES,
+    LANDSCAPE,
     REPORTS,
     ArtifactError,
     copy_file,
+    read_artifact,
     read_config,
     read_run,
     read_samples,
@@ -17,6 +19,7 @@ from nnreel.io import (
     write_json,
     write_lines,
 )
+from nnreel.landscape_plot import landscape_figure
 from nnreel.render import fit_figure, loss_figure
 from nnreel.stages import run_stage
 
@@ -34,15 +37,18 @@ def main() -> None:
     run = read_run()
     samples = read_samples()
     frames = frame_files()
+    land = read_artifact(LANDSCAPE, "landscape", landscape.from_json)
     m = metrics.metrics(run, samples, len(frames), (cfg.video.fps, cfg.video.hold_last_s))
+    m |= landscape.summary(land)
     write_json(REPORTS / "metrics.json", m)
     write_lines(REPORTS / "history.tsv", metrics.history_lines(run))
     save_png(loss_figure(run), REPORTS / "loss.png")
     save_png(fit_figure(run, samples, cfg.report.grid_points), REPORTS / "fit.png")
+    save_png(landscape_figure(land), REPORTS / "landscape.png")
     copy_file(frames[0], REPORTS / "first_frame.png")
     copy_file(frames[-1], REPORTS / "final_frame.png")
     page = metrics.report_markdown(run, cfg.data.target, len(samples[0]), m, cfg.video.gif)
-    write_lines(REPORTS / "report.md", [page])
+    write_lines(REPORTS / "report.md", [page, "\n", landscape.report_section(land), "\n"])
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from nnreel.config import Config, ModelConfig, TrainConfig
 from nnreel.io import CHECKPOINTS, SAMPLES, ArtifactError, write_lines, write_samples
 from nnreel.network import Architecture, Net, init_params
 from nnreel.render import loss_figure
+from nnreel.stages import landscape as landscape_stage
 from nnreel.stages import report
 from nnreel.stages import video as video_stage
 from nnreel.training import train
@@ -35,12 +36,14 @@ def made_by(model: ModelConfig, trained: TrainConfig) -> Config:
 def write_inputs(
     model: ModelConfig, trained: TrainConfig, steps: list[Step], samples: tuple[Any, Any]
 ) -> None:
-    """params.yaml, samples, checkpoints and three small frames in the current directory."""
+    """params.yaml, samples, checkpoints, the landscape and three small frames in the current
+    directory."""
     params = {"video": {"fps": 10, "hold_last_s": 0.5, "gif_width": 100, "gif_frames": 2}}
     Path("params.yaml").write_text(json.dumps({**params, "report": {"grid_points": 50}}), "utf-8")
     write_samples(SAMPLES, samples)
     names = Net(model.arch).names
     write_lines(CHECKPOINTS, encode_run(names, made_by(model, trained), steps))
+    landscape_stage.main()
     Path("data/frames").mkdir(parents=True)
     for step in range(3):
         iio.imwrite(f"data/frames/frame_{step:06d}.png", np.full((48, 64, 3), 80 * step, np.uint8))

@@ -76,17 +76,21 @@ ARRAY_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 
 def batch_loss(net: Net, thetas: np.ndarray, samples: Samples, loss: str) -> np.ndarray:
-    """The training loss at each row of `thetas` (one row per point): forward passes only."""
+    """The training loss at each row of `thetas` (one row per point): forward passes only.
+
+    Far from the path the loss may overflow to inf, as it would in training; no warning.
+    """
     xs, ys = (np.asarray(v, dtype=float) for v in samples)
     f = ARRAY_ACTIVATIONS[net.arch.activation]
     a = xs[None, None, :]  # (points, neurons, samples)
-    for w_at, b_at in zip(net.w_at, net.b_at, strict=True):
-        a = f(thetas[:, w_at] @ a + thetas[:, b_at][:, :, None])
-    p = (thetas[:, None, net.ow_at] @ a)[:, 0, :]
-    if net.ob_at is not None:
-        p = p + thetas[:, net.ob_at][:, None]
-    r = ys - p
-    total = (r * r).sum(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for w_at, b_at in zip(net.w_at, net.b_at, strict=True):
+            a = f(thetas[:, w_at] @ a + thetas[:, b_at][:, :, None])
+        p = (thetas[:, None, net.ow_at] @ a)[:, 0, :]
+        if net.ob_at is not None:
+            p = p + thetas[:, net.ob_at][:, None]
+        r = ys - p
+        total = (r * r).sum(axis=1)
     out: np.ndarray = total / len(xs) if loss == "mse" else total
     return out
 

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from nnreel import landscape as L
 from nnreel.checkpoints import Run, Step, decode_run, encode_run
+from nnreel.compare_landscape import write_shared_landscape
 from nnreel.config import LandscapeConfig, parse_config
 from nnreel.errors import ConfigError
 from nnreel.io import write_samples
@@ -364,3 +365,20 @@ def test_the_panel_keeps_every_animated_point_inside_its_axes(
                 xy = artist.get_xydata()
                 assert len(xy) and (x0 <= xy[:, 0]).all() and (xy[:, 0] <= x1).all()
                 assert (y0 <= xy[:, 1]).all() and (xy[:, 1] <= y1).all()
+
+
+def test_compare_draws_runs_of_one_kind_on_one_surface_and_names_a_mismatch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gd, samples = trained({"train": {"steps": 30}})
+    adam, _ = trained({"train": {"optimizer": "adam", "lr": 0.05, "steps": 30}})
+    write_shared_landscape({"gd": (gd, samples), "adam": (adam, samples)}, tmp_path)
+    assert (tmp_path / "landscape.png").read_bytes().startswith(b"\x89PNG")
+    assert capsys.readouterr().out == f"wrote {tmp_path / 'landscape.png'}\n"
+    wide, _ = trained({"model": {"hidden": [3]}, "train": {"steps": 5}})
+    write_shared_landscape({"gd": (gd, samples), "wide": (wide, samples)}, tmp_path / "x")
+    assert capsys.readouterr().out.splitlines() == [
+        "nnreel compare: no shared landscape: gd and wide have different architectures, "
+        "so no surface is shared"
+    ]
+    assert not (tmp_path / "x").exists()

@@ -55,6 +55,7 @@ def ran_stages(output: str) -> set[str]:
 OUTPUTS = [
     "data/samples.json",
     "data/checkpoints.jsonl",
+    "data/landscape.json",
     "data/frames/frame_000000.png",
     "data/frames/frame_000012.png",
     "reports/training.mp4",
@@ -66,6 +67,7 @@ OUTPUTS = [
     "reports/fit.png",
     "reports/first_frame.png",
     "reports/final_frame.png",
+    "reports/landscape.png",
 ]
 
 

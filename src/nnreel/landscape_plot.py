@@ -54,22 +54,27 @@ def percent(share: float) -> str:
 
 def axis_label(land: Landscape, i: int) -> str:
     """The axis name; a PCA axis says how much of the path runs along it."""
-    if land.mode != "pca":
+    if land.mode != "pca" or len(land.tracks) > 1:  # several paths: the legend has shares
         return land.labels[i]
-    shares = " / ".join(percent(t.explained[i]) for t in land.tracks)
-    return f"{land.labels[i]} ({shares} of the path)"
+    return f"{land.labels[i]} ({percent(land.tracks[0].explained[i])} of the path)"
 
 
 def title(land: Landscape) -> str:
+    """A short title saying how faithful the picture is."""
     if land.mode == "curve":
-        return f"loss along {land.labels[0]} (the only trainable parameter): exact"
+        return f"loss along {land.labels[0]} (only {land.labels[0]} trains): exact"
     if max_residual(land) == 0.0:
-        return "loss landscape: exact (every step lies in the plane)"
+        return "loss on the plane of the path: exact"
+    off = f"off-plane ≤ {max_residual(land):.3g}"
+    if len(land.tracks) > 1:
+        return f"shared PCA plane: {off}"
     kind = "PCA plane" if land.mode == "pca" else "plane"
-    return (
-        f"loss landscape, {kind}: {percent(explained(land))} of the path's variance, "
-        f"max off-plane {max_residual(land):.3g}"
-    )
+    return f"{kind}: {percent(explained(land))} of the path, {off}"
+
+
+def panel_scale(height: int) -> float:
+    """The font and line scale that keeps the panel readable in a frame `height` pixels tall."""
+    return max(0.9, height / 625)
 
 
 class LandscapePanel:
@@ -193,7 +198,10 @@ class LandscapePanel:
 
 
 def draw_landscape(ax: Axes, land: Landscape, scale: float = 1.0) -> LandscapePanel:
-    """Draw the static surface into `ax`; the returned panel animates the path."""
+    """Draw the static surface into `ax`; the returned panel animates the path.
+
+    `scale` multiplies fonts, lines and markers; `panel_scale(frame height)` reads well.
+    """
     return LandscapePanel(ax, land, scale)
 
 
@@ -201,7 +209,7 @@ def landscape_figure(land: Landscape) -> Figure:
     """The whole path on its surface, as reports/landscape.png and compare/landscape.png."""
     fig = Figure(figsize=(8, 6.5), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
-    panel = draw_landscape(ax, land, 1.3)
+    panel = draw_landscape(ax, land, 1.4)
     panel.update(max(t.steps[-1] for t in land.tracks))
     for artist in panel.artists:
         artist.set_animated(False)

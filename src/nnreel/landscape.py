@@ -328,6 +328,15 @@ def max_residual(land: Landscape) -> float:
     return max(max(t.residual) for t in land.tracks)
 
 
+def reach(land: Landscape) -> float:
+    """The largest distance in θ space of any step from its own path's last step."""
+    far = 0.0
+    for t in land.tracks:
+        rel = np.array(t.coords).T - np.array(t.coords).T[-1]
+        far = max(far, float(np.max(np.hypot(np.linalg.norm(rel, axis=1), t.residual))))
+    return far or 1.0
+
+
 def faithfulness(land: Landscape) -> str:
     """One sentence on how much of the path the picture shows."""
     if land.mode == "curve":
@@ -349,8 +358,9 @@ def faithfulness(land: Landscape) -> str:
     where = "of the two PCA directions" if land.mode == "pca" else "of the two named parameters"
     return (
         f"The plane {where} holds {100 * share:.4g}% of the path's variance; "
-        f"the farthest step lies {res:.3g} from it, so the surface under that part "
-        "of the path is only approximate."
+        f"the farthest step lies {res:.3g} off it ({100 * res / reach(land):.2g}% of the "
+        "path's reach from its end), so the surface under that part of the path is only "
+        "approximate."
     )
 
 

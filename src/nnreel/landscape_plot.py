@@ -83,7 +83,7 @@ class LandscapePanel:
     def __init__(self, ax: Axes, land: Landscape, scale: float) -> None:
         self.ax, self.land, self.scale = ax, land, scale
         self.artists: list[Artist] = []
-        self._moves: list[Any] = []
+        self._moves: list[tuple[Track, Any]] = []  # a path and how to show it at an index
         if land.mode == "curve":
             self._curve()
         else:
@@ -116,7 +116,11 @@ class LandscapePanel:
             (dot,) = ax.plot([], [], "o", color=colour, mec="black", ms=6 * s, mew=0.8 * s)
             self._animate(line)
             self._animate(dot)
-            self._moves.append(lambda idx, t=t, line=line, dot=dot: self._move(t, idx, line, dot))
+            self._moves.append(
+                (t, lambda idx, t=t, line=line, dot=dot: self._move(t, idx, line, dot))
+            )
+        if len(land.tracks) == 1 and max_residual(land) > 0.0:
+            self._off_plane(land.tracks[0])
         ax.set_xlim(land.axes[0][0], land.axes[0][-1])
         ax.set_ylim(land.axes[1][0], land.axes[1][-1])
         if land.mode == "pca":
@@ -124,6 +128,20 @@ class LandscapePanel:
         if len(land.tracks) > 1:
             ax.legend(fontsize=7 * s, loc="upper left", framealpha=0.8)
         self._decorate(axis_label(land, 0), axis_label(land, 1))
+
+    def _off_plane(self, t: Track) -> None:
+        """A note of the current step's distance from the plane: how far to trust the colour."""
+        note = self.ax.text(
+            0.02,
+            0.02,
+            "",
+            transform=self.ax.transAxes,
+            fontsize=7 * self.scale,
+            bbox={"facecolor": "white", "alpha": 0.8, "lw": 0},
+        )
+        self._animate(note)
+        text = "step {}: off-plane {:.2g}"
+        self._moves.append((t, lambda i: note.set_text(text.format(t.steps[i], t.residual[i]))))
 
     @staticmethod
     def _label(t: Track) -> str:
@@ -152,7 +170,7 @@ class LandscapePanel:
         dot = self._animate(ax.plot([], [], "o", color="tab:red", mec="black", ms=6 * s)[0])
         note = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=8 * s)
         self._animate(note)
-        self._moves.append(lambda idx: self._tangent(t, idx, line, tangent, dot, note))
+        self._moves.append((t, lambda idx: self._tangent(t, idx, line, tangent, dot, note)))
         self._decorate(land.labels[0], "loss")
 
     def _tangent(self, t: Track, idx: int, line: Any, tangent: Any, dot: Any, note: Any) -> None:
@@ -193,7 +211,7 @@ class LandscapePanel:
 
     def update(self, k: int) -> None:
         """Show every path up to step k (a path that ended earlier stays at its end)."""
-        for t, move in zip(self.land.tracks, self._moves, strict=True):
+        for t, move in self._moves:
             move(max(0, bisect.bisect_right(t.steps, k) - 1))
 
 

@@ -159,13 +159,13 @@ class LandscapePanel:
         grid, values = land.axes[0], land.loss[0]
         ax.plot(grid, values, color="black", lw=1.2 * s)
         (x,) = t.coords
-        ax.plot(x, t.loss, ".", color="tab:blue", ms=2 * s, alpha=0.3)
+        ax.plot(x, t.loss, "o", color="tab:blue", ms=2.5 * s, alpha=0.3, mew=0)
         lo, hi = min(*values, *t.loss), max(*values, *t.loss)
         pad = 0.06 * (hi - lo or abs(hi) or 1.0)
         self.ylim = (lo - pad, hi + pad)
         ax.set_xlim(grid[0], grid[-1])
         ax.set_ylim(*self.ylim)
-        line = self._animate(ax.plot([], [], ".", color="tab:blue", ms=3 * s)[0])
+        line = self._animate(ax.plot([], [], "o", color="tab:blue", ms=3 * s, mew=0)[0])
         tangent = self._animate(ax.plot([], [], color="tab:red", lw=1.6 * s)[0])
         dot = self._animate(ax.plot([], [], "o", color="tab:red", mec="black", ms=6 * s)[0])
         note = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=8 * s)

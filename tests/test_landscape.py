@@ -185,15 +185,34 @@ def test_the_deep_64x64_net_gets_its_exact_grid() -> None:
     check_grid_is_the_training_loss(land, run, samples)
 
 
-def test_a_diverged_run_is_clipped_and_its_grid_is_finite() -> None:
-    run, samples = trained({"train": {"lr": 1.2}})
+@pytest.mark.parametrize(
+    ("raw", "mode"),
+    [
+        ({"train": {"lr": 1.2}}, "pca"),  # diverges at step 1: the plane borrows the descent
+        ({"model": {"output_bias": True}, "train": {"frozen": ALL_BUT_OB, "lr": 0.09}}, "curve"),
+        (
+            {
+                "model": {"output_bias": True},
+                "train": {"frozen": ALL_BUT_OB[:2] + ALL_BUT_OB[3:5], "lr": 0.08},
+            },
+            "pca",
+        ),
+    ],
+)
+def test_a_diverged_run_is_clipped_and_its_grid_is_finite(raw: dict[str, Any], mode: str) -> None:
+    run, samples = trained(raw)
     assert run.diverged is not None
     land = L.landscape(run, samples, LandscapeConfig(resolution=21))
+    assert land.mode == mode
     (t,) = land.tracks
-    assert t.steps[-1] < run.diverged["step"] and t.diverged_step == run.diverged["step"]
+    diverged = run.diverged["step"]
+    assert t.steps == [s.step for s in run.steps if s.step < diverged]
+    assert t.diverged_step == diverged
     assert all(math.isfinite(v) for row in land.loss for v in row)
     D = np.array(land.directions)
-    assert np.allclose(D @ D.T, np.eye(2), atol=1e-12)
+    assert np.allclose(D @ D.T, np.eye(len(D)), atol=1e-12)
+    for axis, coords in zip(land.axes, t.coords, strict=True):
+        assert axis[0] < min(coords) and max(coords) < axis[-1]
     check_grid_is_the_training_loss(land, run, samples)
     json.dumps(L.to_json(land), allow_nan=False)
 

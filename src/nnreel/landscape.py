@@ -22,6 +22,7 @@ from nnreel.network import Net, Samples
 FORMAT = "nnreel-landscape/1"
 TINY = 1e-12  # a direction carrying less than this share of the variance is noise
 CHUNK = 4_000_000  # floats held per batch of grid points
+PCA_ROWS = 2000  # steps the principal directions are computed from, at most
 
 
 @dataclass(frozen=True)
@@ -149,33 +150,53 @@ def oriented(d: np.ndarray, start: np.ndarray) -> np.ndarray:
     return d if d[np.argmax(np.abs(d))] > 0 else -d
 
 
-def completed(dirs: list[np.ndarray], candidates: Sequence[np.ndarray]) -> list[np.ndarray]:
+Direction = tuple[str, np.ndarray]  # a name for the axis, and the unit vector
+
+
+def completed(dirs: list[Direction], candidates: Sequence[Direction]) -> list[Direction]:
     """`dirs` extended to two orthonormal directions, taking `candidates` in order."""
-    for e in candidates:
+    for name, e in candidates:
         if len(dirs) == 2:
             break
-        for d in dirs:
+        for _, d in dirs:
             e = e - (e @ d) * d
         norm = float(np.linalg.norm(e))
         if norm > 1e-6:
-            dirs = [*dirs, e / norm]
+            dirs = [*dirs, (name, e / norm)]
     return dirs
 
 
-def fallbacks(run: Run, n: int) -> list[np.ndarray]:
-    """Directions for a path too short to span a plane: the last step's gradient over the
-    trainable parameters (where training was heading), then the parameters' own axes."""
+def fallbacks(run: Run, n: int) -> list[Direction]:
+    """Directions for a path too short to span a plane: the last step's descent direction
+    over the trainable parameters (where training was heading), then parameters' own axes."""
     free = trainable(run)
     grad = np.zeros(n)
     grad[free] = np.array(clipped(run)[-1].grads)[free]
-    return [-grad, *(unit(n, i) for i in [*free, *range(n)])]
+    axes = [(run.names[i], unit(n, i)) for i in [*free, *range(n)]]
+    return [("descent", -grad), *axes]
 
 
-def principal(X: np.ndarray, start: np.ndarray, spare: list[np.ndarray]) -> list[np.ndarray]:
-    """The two leading principal directions of the rows of X (not re-centred), signs fixed."""
-    _, S, Vt = np.linalg.svd(X, full_matrices=False)
+def thinned(X: np.ndarray, most: int = PCA_ROWS) -> np.ndarray:
+    """At most `most` rows of X, evenly spaced, the first and last kept."""
+    if len(X) <= most:
+        return X
+    rows: np.ndarray = X[np.linspace(0, len(X) - 1, most).round().astype(int)]
+    return rows
+
+
+def principal(X: np.ndarray, start: np.ndarray, spare: list[Direction]) -> list[Direction]:
+    """The two leading principal directions of the rows of X (not re-centred), signs fixed.
+
+    A long run's directions come from evenly spaced steps, which bounds the cost; the shares
+    reported for them are still computed over every step.
+    """
+    _, S, Vt = np.linalg.svd(thinned(X), full_matrices=False)
     total = float((S * S).sum())
-    dirs = [oriented(Vt[i], start) for i in range(min(2, len(S))) if S[i] ** 2 > TINY * total]
+    dirs = [
+        (f"PC{i + 1}", oriented(Vt[i], start))
+        for i in range(min(2, len(S)))
+        if S[i] ** 2 > TINY * total
+    ]
     return completed(dirs, spare)
 
 
@@ -252,9 +273,10 @@ def landscape(run: Run, samples: Samples, cfg: LandscapeConfig, label: str = "")
     origin = P[-1]
     n = len(origin)
     if mode == "pca":
-        directions = np.array(principal(P - origin, P[0] - origin, fallbacks(run, n)))
+        found = principal(P - origin, P[0] - origin, fallbacks(run, n))
+        directions = np.array([d for _, d in found])
         offsets = np.zeros(2)
-        labels = ["PC1", "PC2"]
+        labels = [name for name, _ in found]
     else:
         directions = np.array([unit(n, i) for i in axes])
         offsets = origin[axes]
@@ -312,10 +334,11 @@ def shared_landscape(runs: dict[str, tuple[Run, Samples]], cfg: LandscapeConfig)
     origin = np.mean([P[-1] for P in paths], axis=0)
     X = np.concatenate([P - origin for P in paths])
     spare = [d for run, _ in runs.values() for d in fallbacks(run, len(origin))]
-    plane = (origin, np.array(principal(X, paths[0][0] - origin, spare)), np.zeros(2))
+    found = principal(X, paths[0][0] - origin, spare)
+    plane = (origin, np.array([d for _, d in found]), np.zeros(2))
     tracks = [track(run, name, plane, None) for name, (run, _) in runs.items()]
     run0, samples0 = next(iter(runs.values()))
-    return evaluated(run0, samples0, "pca", ["PC1", "PC2"], plane, tracks, cfg)
+    return evaluated(run0, samples0, "pca", [name for name, _ in found], plane, tracks, cfg)
 
 
 def explained(land: Landscape) -> float:

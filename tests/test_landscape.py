@@ -19,8 +19,8 @@ from nnreel.checkpoints import Run, Step, decode_run, encode_run
 from nnreel.compare_landscape import write_shared_landscape
 from nnreel.config import LandscapeConfig, parse_config
 from nnreel.errors import ConfigError
-from nnreel.io import write_samples
-from nnreel.landscape_plot import draw_landscape
+from nnreel.io import ArtifactError, read_artifact, write_samples
+from nnreel.landscape_plot import draw_landscape, loss_ticks, tick_text
 from nnreel.network import Net, init_params
 from nnreel.training import train
 from tests.conftest import Samples, reference_samples
@@ -401,3 +401,30 @@ def test_compare_draws_runs_of_one_kind_on_one_surface_and_names_a_mismatch(
         "so no surface is shared"
     ]
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "missing"),
+        ("{", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+        ('{"format": "other"}', "not an nnreel landscape (expected format nnreel-landscape/1)"),
+    ],
+)
+def test_a_damaged_landscape_file_names_itself_and_the_fix(
+    tmp_path: Path, content: str | None, problem: str
+) -> None:
+    path = tmp_path / "landscape.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(ArtifactError) as info:
+        read_artifact(path, "landscape", L.from_json)
+    assert str(info.value) == f"{path}: {problem} (rebuild it with: dvc repro -f landscape)"
+
+
+def test_colour_bar_ticks_are_round_losses_inside_the_range() -> None:
+    for lo, hi in [(0.3, 1.5), (0.61, 0.82), (-3.0, 4.0), (2.0, 2.01)]:
+        ticks = loss_ticks(lo, hi)
+        assert len(ticks) >= 3 and all(lo <= t <= hi for t in ticks), (lo, hi)
+    assert [tick_text(10**t) for t in loss_ticks(0.3, 1.5)] == ["2", "5", "10", "20"]
+    assert tick_text(1e4) == "1e4" and tick_text(0.05) == "0.05"

@@ -48,6 +48,11 @@ def loss_ticks(lo: float, hi: float) -> list[float]:
     return list(np.linspace(lo, hi, 4))
 
 
+def tick_text(x: float) -> str:
+    """A loss value in at most 3 significant digits: 0.05, 2, 150, 1e4."""
+    return f"{x:.3g}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
+
+
 def percent(share: float) -> str:
     return f"{100 * share:.3g}%"
 
@@ -55,6 +60,8 @@ def percent(share: float) -> str:
 def axis_label(land: Landscape, i: int) -> str:
     """The axis name; a PCA axis says how much of the path runs along it."""
     if land.mode != "pca" or len(land.tracks) > 1:  # several paths: the legend has shares
+        return land.labels[i]
+    if not any(land.tracks[0].explained):  # a path that never moved has no shares
         return land.labels[i]
     return f"{land.labels[i]} ({percent(land.tracks[0].explained[i])} of the path)"
 
@@ -103,7 +110,7 @@ class LandscapePanel:
         bar = ax.inset_axes((1.02, 0.0, 0.035, 1.0))
         ax.figure.colorbar(filled, cax=bar)
         bar.set_yticks(loss_ticks(float(z.min()), float(z.max())))
-        bar.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{10**v:.3g}"))
+        bar.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(10**v)))
         bar.tick_params(labelsize=7 * s, width=0.6 * s, length=2.5 * s)
         bar.set_ylabel("loss (log scale)", fontsize=8 * s)
         for i, t in enumerate(land.tracks):

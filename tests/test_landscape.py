@@ -428,3 +428,9 @@ def test_colour_bar_ticks_are_round_losses_inside_the_range() -> None:
         assert len(ticks) >= 3 and all(lo <= t <= hi for t in ticks), (lo, hi)
     assert [tick_text(10**t) for t in loss_ticks(0.3, 1.5)] == ["2", "5", "10", "20"]
     assert tick_text(1e4) == "1e4" and tick_text(0.05) == "0.05"
+
+
+def test_named_axes_the_trained_run_lacks_are_a_config_error() -> None:
+    run, samples = trained({"train": {"steps": 3}})
+    with pytest.raises(ConfigError, match=r"^landscape.axes = 'ob': not a parameter"):
+        L.landscape(run, samples, LandscapeConfig(plane="params", axes=["iw1", "ob"]))

@@ -17,6 +17,7 @@ import numpy as np
 
 from nnreel.checkpoints import Run, Step
 from nnreel.config import LandscapeConfig
+from nnreel.errors import ConfigError
 from nnreel.network import Net, Samples
 
 FORMAT = "nnreel-landscape/1"
@@ -258,6 +259,9 @@ def choose_plane(run: Run, cfg: LandscapeConfig) -> tuple[str, list[int]]:
     """The mode and, for named axes, the parameter indices."""
     free = trainable(run)
     if cfg.plane == "params":
+        for name in cfg.axes:
+            if name not in run.names:
+                raise ConfigError("landscape.axes", name, "not a parameter of the trained run")
         return "params", [run.names.index(n) for n in cfg.axes]
     if cfg.plane == "auto" and len(free) == 1:
         return "curve", free

@@ -45,6 +45,7 @@ bench: $(STAMP)
 	python benchmarks/bench_render.py
 	python benchmarks/bench_memory.py
 	python benchmarks/bench_repro.py
+	python benchmarks/bench_landscape.py
 
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools).
 lock: $(STAMP)

@@ -52,10 +52,13 @@ NEEDED = {
     "video": package(
         "stages/video", "video", "frames", "io", "params", "config", "architecture", "errors"
     ),
-    # metrics, figures and the frames' count and copies, from the run and the samples
+    # metrics, figures and the frames' count and copies, from the run, the samples and the
+    # landscape (its summary and its picture)
     "report": package(
         "stages/report",
         "metrics",
+        "landscape",
+        "landscape_plot",
         "render",
         "video",
         "frames",

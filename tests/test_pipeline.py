@@ -19,6 +19,7 @@ def test_params_yaml_is_the_composition_of_conf(tmp_path: Path) -> None:
 OUTPUTS = [
     "data/samples.json",
     "data/checkpoints.jsonl",
+    "data/landscape.json",
     "data/frames/frame_000000.png",
     "data/frames/frame_000012.png",
     "reports/training.mp4",
@@ -30,6 +31,7 @@ OUTPUTS = [
     "reports/fit.png",
     "reports/first_frame.png",
     "reports/final_frame.png",
+    "reports/landscape.png",
 ]
 
 

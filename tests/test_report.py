@@ -20,6 +20,7 @@ from nnreel.config import Config, DataConfig, ModelConfig, TrainConfig
 from nnreel.io import CHECKPOINTS, SAMPLES, ArtifactError, write_lines
 from nnreel.network import Architecture, Net, init_params
 from nnreel.render import loss_figure
+from nnreel.stages import landscape as landscape_stage
 from nnreel.stages import report
 from nnreel.stages import video as video_stage
 from nnreel.training import train
@@ -37,7 +38,8 @@ def made_by(model: ModelConfig, trained: TrainConfig) -> Config:
 def write_inputs(
     model: ModelConfig, trained: TrainConfig, steps: list[Step], samples: tuple[Any, Any]
 ) -> None:
-    """params.yaml, samples, checkpoints and three small frames in the current directory."""
+    """params.yaml, samples, checkpoints, the landscape and three small frames in the current
+    directory."""
     params = {
         "model": dataclasses.asdict(model),
         "train": dataclasses.asdict(trained),
@@ -49,6 +51,7 @@ def write_inputs(
     write_samples(SAMPLES, samples, DataConfig())
     names = Net(model.arch).names
     write_lines(CHECKPOINTS, encode_run(names, made_by(model, trained), steps))
+    landscape_stage.main()
     Path("data/frames").mkdir(parents=True)
     for step in range(3):
         iio.imwrite(

@@ -84,6 +84,7 @@ def test_compare_renders_experiments_side_by_side_without_retraining(
     _, size, means = decode(repo / "compare/compare.mp4")
     assert size == (1600, 500) and len(means) == 7 + round(1.0 * 30)  # --hold 1 s at 30 fps
     assert (repo / "compare/loss.png").stat().st_size > 0
+    assert (repo / "compare/landscape.png").stat().st_size > 0
     bad = run(repo, "python", "-m", "nnreel.compare", "lr-0.02", "no-such-exp", check=False)
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [bad.stderr.strip()]

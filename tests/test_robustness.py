@@ -299,6 +299,13 @@ def activation_swish(header: dict[str, Any]) -> None:
     header["config"]["model"]["activation"] = "swish"
 
 
+def landscape_grid_cut(repo: Path) -> None:
+    path = repo / "data/landscape.json"
+    value = json.loads(path.read_text("utf-8"))
+    value["loss"] = value["loss"][:-1]
+    path.write_text(json.dumps(value), "utf-8")
+
+
 def delete_frame_6(repo: Path) -> None:
     (repo / "data/frames/frame_000006.png").unlink()
 
@@ -311,8 +318,16 @@ def delete_frame_6(repo: Path) -> None:
         (edit_line(3, param_x), "report", r"data/checkpoints\.jsonl: line 4: .*", "train"),
         (edit_line(0, activation_swish), "render", r"data/checkpoints\.jsonl: .*", "train"),
         (delete_frame_6, "video", r"data/frames/frame_000006\.png: missing .*", "render"),
+        (landscape_grid_cut, "report", r"data/landscape\.json: .*", "landscape"),
     ],
-    ids=["truncated", "param-x", "param-x-report", "header-activation", "frame-deleted"],
+    ids=[
+        "truncated",
+        "param-x",
+        "param-x-report",
+        "header-activation",
+        "frame-deleted",
+        "landscape-cut",
+    ],
 )
 def test_a_damaged_input_stops_the_stage_with_one_line_naming_the_file_and_the_fix(
     reproduced: Path,

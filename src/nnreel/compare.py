@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from nnreel import video
 from nnreel.checkpoints import Run, decode_run
+from nnreel.compare_landscape import write_shared_landscape
 from nnreel.errors import CheckpointError, UserError
 from nnreel.io import atomic_path, save_png
 from nnreel.network import Samples
@@ -139,6 +140,7 @@ def main(argv: list[str]) -> None:
         encode(dirs, args.out / "compare.mp4", args.fps, hold)
     loss_plot({rev: run for rev, (run, _) in runs.items()}, args.out / "loss.png")
     print(f"wrote {args.out / 'compare.mp4'} and {args.out / 'loss.png'}")
+    write_shared_landscape(runs, args.out)
 
 
 if __name__ == "__main__":

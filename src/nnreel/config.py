@@ -12,6 +12,7 @@ from nnreel.errors import ConfigError
 
 TARGETS = ("softplus_sine", "fib_valley", "points", "csv")
 OPTIMIZERS = ("gd", "momentum", "adam")
+PLANES = ("auto", "pca", "params")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class RenderConfig:
     height: int = 1000
     workers: int = 0
     max_frames: int = 5000
+    landscape: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,14 @@ class ReportConfig:
 
 
 @dataclass(frozen=True)
+class LandscapeConfig:
+    plane: str = "auto"
+    axes: list[str] = field(default_factory=list)
+    resolution: int = 101
+    margin: float = 0.25
+
+
+@dataclass(frozen=True)
 class Config:
     seed: int = 13
     data: DataConfig = field(default_factory=DataConfig)
@@ -95,6 +105,7 @@ class Config:
     render: RenderConfig = field(default_factory=RenderConfig)
     video: VideoConfig = field(default_factory=VideoConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    landscape: LandscapeConfig = field(default_factory=LandscapeConfig)
 
 
 def _typed(key: str, value: object, hint: Any) -> Any:
@@ -230,6 +241,18 @@ def _check_video(v: VideoConfig) -> None:
     _require(v.gif_frames >= 2, "video.gif_frames", v.gif_frames, "expected an integer >= 2")
 
 
+def _check_landscape(s: LandscapeConfig, names: list[str]) -> None:
+    _one_of("landscape.plane", s.plane, PLANES)
+    ok = 3 <= s.resolution <= 1001
+    _require(ok, "landscape.resolution", s.resolution, "expected points a side from 3 to 1001")
+    _require(0 <= s.margin <= 10, "landscape.margin", s.margin, "expected 0 to 10")
+    if s.plane == "params":
+        two = len(s.axes) == 2 and s.axes[0] != s.axes[1]
+        _require(two, "landscape.axes", s.axes, "plane params needs two different parameters")
+    for name in s.axes:
+        _require(name in names, "landscape.axes", name, _names_hint(names))
+
+
 def parse_config(raw: object) -> Config:
     """A validated Config from the parsed params.yaml; ConfigError names the first bad key."""
     cfg: Config = _build(Config, raw, "")
@@ -238,5 +261,6 @@ def parse_config(raw: object) -> Config:
     _check_train(cfg.train, param_names(cfg.model.arch))
     _check_render(cfg.render)
     _check_video(cfg.video)
+    _check_landscape(cfg.landscape, param_names(cfg.model.arch))
     _require(cfg.report.grid_points >= 2, "report.grid_points", cfg.report.grid_points, ">= 2")
     return cfg

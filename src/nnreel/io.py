@@ -10,19 +10,21 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from nnreel.errors import DataError, UserError
 
 if TYPE_CHECKING:  # only the type: a stage that writes no figure never imports matplotlib
     from matplotlib.figure import Figure
 
+T = TypeVar("T")
 PARAMS = Path("params.yaml")
 SAMPLES = Path("data/samples.json")
 CHECKPOINTS = Path("data/checkpoints.jsonl")
 FRAMES = Path("data/frames")
+LANDSCAPE = Path("data/landscape.json")
 REPORTS = Path("reports")
 
 
@@ -74,3 +76,13 @@ def read_text(path: Path) -> str:
         raise DataError(f"{path}: not UTF-8 text (byte {e.start})") from None
     except OSError as e:
         raise DataError(f"{path}: {e.strerror.lower() if e.strerror else e}") from None
+
+
+def read_artifact(path: Path, stage: str, parse: Callable[[Any], T]) -> T:
+    """The JSON file `path` as `parse` reads it; ArtifactError if it is missing or damaged."""
+    try:
+        return parse(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise ArtifactError(path, "missing", stage) from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ArtifactError(path, str(e).split("\n")[0], stage) from None

@@ -1,0 +1,22 @@
+"""compare/landscape.png: the compared runs' paths on one shared, exactly evaluated surface."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nnreel.checkpoints import Run
+from nnreel.config import LandscapeConfig
+from nnreel.io import save_png
+from nnreel.landscape import shared_landscape, sharing_problem
+from nnreel.landscape_plot import landscape_figure
+from nnreel.network import Samples
+
+
+def write_shared_landscape(runs: dict[str, tuple[Run, Samples]], out: Path) -> None:
+    """Draw every run on one PCA plane, or say in one line why they cannot share one."""
+    problem = sharing_problem(runs)
+    if problem:
+        print(f"nnreel compare: no shared landscape: {problem}")
+        return
+    save_png(landscape_figure(shared_landscape(runs, LandscapeConfig())), out / "landscape.png")
+    print(f"wrote {out / 'landscape.png'}")

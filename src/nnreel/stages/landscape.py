@@ -1,0 +1,20 @@
+"""Evaluate the exact loss on a plane through the training path: data/landscape.json."""
+
+from __future__ import annotations
+
+from nnreel import landscape
+from nnreel.artifacts import read_samples
+from nnreel.io import LANDSCAPE, write_json
+from nnreel.params import read_config
+from nnreel.run_file import read_run
+from nnreel.stages import run_stage
+
+
+def main() -> None:
+    cfg = read_config()
+    land = landscape.landscape(read_run(cfg), read_samples(cfg.data), cfg.landscape)
+    write_json(LANDSCAPE, landscape.to_json(land))
+
+
+if __name__ == "__main__":
+    run_stage("landscape", main)

@@ -86,6 +86,11 @@ class ReportConfig:
 
 
 @dataclass(frozen=True)
+class ViewerConfig:
+    grid_points: int = 400
+
+
+@dataclass(frozen=True)
 class Config:
     seed: int = 13
     data: DataConfig = field(default_factory=DataConfig)
@@ -94,6 +99,7 @@ class Config:
     render: RenderConfig = field(default_factory=RenderConfig)
     video: VideoConfig = field(default_factory=VideoConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    viewer: ViewerConfig = field(default_factory=ViewerConfig)
 
 
 def _typed(key: str, value: object, hint: Any) -> Any:
@@ -232,4 +238,6 @@ def parse_config(raw: object) -> Config:
     _check_render(cfg.render)
     _check_video(cfg.video)
     _require(cfg.report.grid_points >= 2, "report.grid_points", cfg.report.grid_points, ">= 2")
+    points = cfg.viewer.grid_points
+    _require(2 <= points <= 4000, "viewer.grid_points", points, "expected 2 to 4000")
     return cfg

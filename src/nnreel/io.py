@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,8 @@ def read_run(path: Path = CHECKPOINTS) -> Run:
         return decode_run(lines)
     except CheckpointError as e:
         raise ArtifactError(path, str(e), "train") from None
+
+
+def package_text(name: str) -> str:
+    """A text file shipped inside the package, such as web/viewer.js."""
+    return (resources.files("nnreel") / name).read_text(encoding="utf-8")

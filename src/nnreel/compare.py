@@ -4,7 +4,8 @@
 
 Checkpoints and samples are read at each revision through `dvc.api` (from the DVC cache or
 a remote), rendered side by side, and encoded into compare/compare.mp4 together with a
-combined loss plot compare/loss.png.
+combined loss plot compare/loss.png. With --html, compare/viewer.html instead: the runs in
+one offline page under one slider.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ import dvc.api
 import imageio_ffmpeg
 from matplotlib.figure import Figure
 
-from nnreel import video
+from nnreel import video, viewer
 from nnreel.checkpoints import Run, decode_run, every_kth
+from nnreel.config import ViewerConfig
 from nnreel.errors import CheckpointError, UserError
-from nnreel.io import atomic_path, save_png
+from nnreel.io import atomic_path, package_text, save_png, write_lines
 from nnreel.network import Samples
 from nnreel.render import DPI, FrameRenderer, log_scale
 
@@ -101,6 +103,13 @@ def at_least(least: int) -> Callable[[str], int]:
     return parse
 
 
+def write_viewer(runs: dict[str, tuple[Run, Samples]], out: Path, fps: int) -> None:
+    script, style = package_text("web/viewer.js"), package_text("web/viewer.css")
+    page = viewer.compare_page(runs, fps, ViewerConfig().grid_points, script, style)
+    write_lines(out, [page])
+    print(f"wrote {out}")
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m nnreel.compare", description=__doc__.split("\n")[0]
@@ -109,10 +118,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--out", type=Path, default=Path("compare"))
     parser.add_argument("--frames", type=at_least(2), default=300, help="frames of the video")
     parser.add_argument("--fps", type=at_least(1), default=30)
+    parser.add_argument("--html", action="store_true", help="write viewer.html, not the video")
     args = parser.parse_args(argv)
     if not 2 <= len(args.revs) <= 4:
         parser.error("give 2 to 4 experiments")
     runs = {rev: load(rev) for rev in args.revs}
+    if args.html:
+        write_viewer(runs, args.out / "viewer.html", args.fps)
+        return
     last = max(run.steps[-1].step for run, _ in runs.values())
     steps = every_kth(last, max(1, math.ceil(last / (args.frames - 1))))
     args.out.mkdir(parents=True, exist_ok=True)

@@ -104,3 +104,11 @@ def page(title: str, runs: list[dict[str, Any]], fps: int, script: str, style: s
             "",
         ]
     )
+
+
+def compare_page(
+    runs: dict[str, tuple[Run, Samples]], fps: int, grid_points: int, script: str, style: str
+) -> str:
+    """One page for 2 to 4 runs under one slider; each run stops at its own last step."""
+    data = [run_data(run, samples, label, grid_points) for label, (run, samples) in runs.items()]
+    return page("nnreel: runs compared", data, fps, script, style)

@@ -1,7 +1,8 @@
 """The offline viewer: one self-contained HTML page that draws every step of runs.
 
-The page holds each run's checkpoint records and samples as JSON and draws with plain canvas
-code (`web/viewer.js`); its forward pass mirrors `Net.predict` operation by operation. A strict
+The page holds each run's checkpoint records (as packed doubles) and samples as JSON and
+draws with plain canvas code (`web/viewer.js`); its forward pass mirrors `Net.predict`
+operation by operation. A strict
 Content-Security-Policy allows only the page's own inline script and style, by hash, so any
 request the page might make fails loudly.
 """
@@ -12,13 +13,17 @@ import base64
 import hashlib
 import html
 import json
+import math
+import struct
+from collections.abc import Sequence
 from typing import Any
 
-from nnreel.checkpoints import Run
-from nnreel.network import Samples, neuron_params
+from nnreel.checkpoints import Run, every_kth
+from nnreel.network import Net, Samples, neuron_params
 
 FORMAT = "nnreel-viewer/1"
 SPEEDS = (0.25, 0.5, 1, 2, 4, 8)  # playback speeds offered, as multiples of video.fps
+LIMIT_STEPS = 400  # the fit's y-limits come from this many steps spread over the run
 
 
 def dense_grid(xs: list[float], n: int) -> list[float]:
@@ -27,6 +32,37 @@ def dense_grid(xs: list[float], n: int) -> list[float]:
     margin = 0.05 * (hi - lo) or 0.5
     lo, hi = lo - margin, hi + margin
     return [lo + (hi - lo) * i / (n - 1) for i in range(n)]
+
+
+def padded(lo: float, hi: float, pad: float = 0.06) -> tuple[float, float]:
+    """[lo, hi] widened by `pad` of its span; a point becomes a small interval."""
+    span = hi - lo or abs(hi) or 1.0
+    return lo - pad * span, hi + pad * span
+
+
+def fit_limits(run: Run, grid: list[float], ys: list[float]) -> tuple[float, float]:
+    """y-limits holding the samples and the curves of steps over the whole run; the 5% most
+    extreme steps may fall outside when they would squash the rest."""
+    net, last = Net(run.config.model.arch), run.steps[-1].step
+    lows, highs = [], []
+    for k in every_kth(last, max(1, math.ceil(last / LIMIT_STEPS))):
+        preds, contributions = net.predict(run.steps[k].params, grid)
+        values = [v for v in [*preds, *(c for cs in contributions for c in cs)] if math.isfinite(v)]
+        lows.append(min(values, default=0.0))
+        highs.append(max(values, default=0.0))
+    lows.sort()
+    highs.sort()
+    lo, hi = min(lows[0], *ys), max(highs[-1], *ys)
+    tail = len(lows) // 20
+    robust_lo, robust_hi = min(lows[tail], *ys), max(highs[-1 - tail], *ys)
+    if hi - lo > 2 * (robust_hi - robust_lo):
+        lo, hi = robust_lo, robust_hi
+    return padded(lo, hi)
+
+
+def packed(values: Sequence[float]) -> str:
+    """Floats as base64 of little-endian IEEE doubles: exact, and fast for the page to read."""
+    return base64.b64encode(struct.pack(f"<{len(values)}d", *values)).decode("ascii")
 
 
 def describe(run: Run) -> str:
@@ -40,6 +76,7 @@ def run_data(run: Run, samples: Samples, label: str, grid_points: int) -> dict[s
     """Everything the page draws for one run: the checkpoint records column by column."""
     arch = run.config.model.arch
     names = run.names
+    grid = dense_grid(samples[0], grid_points)
     return {
         "label": label,
         "summary": describe(run),
@@ -54,10 +91,11 @@ def run_data(run: Run, samples: Samples, label: str, grid_points: int) -> dict[s
         "loss_name": run.config.train.loss.upper(),
         "diverged": run.diverged,
         "samples": {"x": samples[0], "y": samples[1]},
-        "grid": dense_grid(samples[0], grid_points),
-        "loss": [s.loss for s in run.steps],
-        "params": [[s.params[i] for s in run.steps] for i in range(len(names))],
-        "grads": [[s.grads[i] for s in run.steps] for i in range(len(names))],
+        "grid": grid,
+        "fit_ylim": fit_limits(run, grid, samples[1]),
+        "loss": packed([s.loss for s in run.steps]),
+        "params": [packed([s.params[i] for s in run.steps]) for i in range(len(names))],
+        "grads": [packed([s.grads[i] for s in run.steps]) for i in range(len(names))],
     }
 
 

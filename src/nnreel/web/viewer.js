@@ -1,9 +1,16 @@
 "use strict";
 // nnreel viewer: every panel draws the one current step from the run's own numbers.
 (() => {
+  const T = { start: performance.now() };
   const DATA = JSON.parse(document.getElementById("nnreel-data").textContent);
   const RUNS = DATA.runs;
   const COMPARE = RUNS.length > 1;
+  const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+  for (const run of RUNS) {
+    run.params = run.params.map(unpack);
+    run.grads = run.grads.map(unpack);
+    run.loss = unpack(run.loss);
+  }
   const LAST = Math.max(...RUNS.map((r) => r.loss.length - 1));
   const NEURON_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#bcbd22", "#17becf"];
   const RUN_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
@@ -258,21 +265,44 @@
 
   function offscreen(w, h) { return sizeCanvas(document.createElement("canvas"), w, h); }
 
+  // Long histories keep, per pixel column, their first, lowest, highest and last point:
+  // the same picture as every point, at a fraction of the cost.
   function polyline(ctx, frame, xs, ys, from = 0, to = xs.length - 1) {
-    // One vertex per pixel column (its first, min and max) keeps long histories cheap.
+    const r = DPR();
+    let pen = false, b = null;
+    const emit = () => {
+      if (pen) ctx.lineTo(b.x, b.first); else { ctx.moveTo(b.x, b.first); pen = true; }
+      if (b.min < b.first) ctx.lineTo(b.x, b.min);
+      if (b.max > b.min) ctx.lineTo(b.x, b.max);
+      ctx.lineTo(b.x, b.last);
+      b = null;
+    };
     ctx.beginPath();
-    let col = null, started = false;
     for (let i = from; i <= to; i++) {
       const y = ys[i];
-      if (!Number.isFinite(y) || (frame.log && y <= 0)) { started = false; continue; }
-      const px = frame.sx(xs[i]), py = frame.sy(y), c = Math.round(px * DPR());
-      if (!started) { ctx.moveTo(px, py); started = true; col = c; continue; }
-      if (c === col && i !== to) { ctx.lineTo(px, py); continue; }
-      ctx.lineTo(px, py);
-      col = c;
+      if (!Number.isFinite(y) || (frame.log && y <= 0)) { if (b) emit(); pen = false; continue; }
+      const x = frame.sx(xs[i]), py = frame.sy(y), c = Math.floor(x * r);
+      if (b && b.c === c) {
+        b.min = Math.min(b.min, py); b.max = Math.max(b.max, py); b.last = py;
+      } else {
+        if (b) emit();
+        b = { c, x, first: py, min: py, max: py, last: py };
+      }
     }
+    if (b) emit();
     ctx.stroke();
   }
+
+  // Floats packed as base64 little-endian doubles, bit for bit the checkpoint's.
+  function unpack(text) {
+    const bin = atob(text), bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    if (LITTLE_ENDIAN) return new Float64Array(bytes.buffer);
+    const view = new DataView(bytes.buffer), out = new Float64Array(bytes.length / 8);
+    for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(8 * i, true);
+    return out;
+  }
+
 
   const STEPS = new Float64Array(LAST + 1).map((_, i) => i);
 
@@ -339,28 +369,13 @@
     return n > 1 ? `neuron ${j + 1}` : "neuron";
   }
 
-  // Shared y-limits of the fit: the samples and the curves of up to 400 steps of every run.
+  // Shared limits of the fit: every run's grid and y-limits (computed from its whole run).
   function fitLimits(runs) {
-    const lows = [], highs = [];
-    let xlo = Infinity, xhi = -Infinity, ylo = Infinity, yhi = -Infinity;
-    for (const run of runs) {
-      xlo = Math.min(xlo, run.grid[0]); xhi = Math.max(xhi, run.grid[run.grid.length - 1]);
-      for (const y of run.samples.y) { ylo = Math.min(ylo, y); yhi = Math.max(yhi, y); }
-      const every = Math.max(1, Math.ceil(run.last / 400));
-      for (let k = 0; k <= run.last; k += k === run.last ? 1 : Math.min(every, run.last - k)) {
-        const { preds, contributions } = predict(run, theta(run, k), run.grid);
-        let lo = Infinity, hi = -Infinity;
-        for (const v of [preds, ...contributions].flat()) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-        if (lo <= hi) { lows.push(lo); highs.push(hi); }
-        if (k === run.last) break;
-      }
-    }
-    lows.sort((a, b) => a - b); highs.sort((a, b) => a - b);
-    let lo = Math.min(ylo, lows[0] ?? ylo), hi = Math.max(yhi, highs[highs.length - 1] ?? yhi);
-    const tail = Math.floor(lows.length / 20);
-    const rlo = Math.min(ylo, lows[tail] ?? ylo), rhi = Math.max(yhi, highs[highs.length - 1 - tail] ?? yhi);
-    if (hi - lo > 2 * (rhi - rlo)) { lo = rlo; hi = rhi; }
-    return { x: [xlo, xhi], y: padded(lo, hi) };
+    const lo = (a) => Math.min(...a), hi = (a) => Math.max(...a);
+    return {
+      x: [lo(runs.map((r) => r.grid[0])), hi(runs.map((r) => r.grid[r.grid.length - 1]))],
+      y: [lo(runs.map((r) => r.fit_ylim[0])), hi(runs.map((r) => r.fit_ylim[1]))],
+    };
   }
 
   // Histories drawn once, faint (all steps) and strong (all steps); each draw shows the faint
@@ -508,9 +523,6 @@
   for (const run of RUNS) {
     run.last = run.loss.length - 1;
     run.layout = layout(run);
-    run.params = run.params.map((p) => Float64Array.from(p));
-    run.grads = run.grads.map((g) => Float64Array.from(g));
-    run.loss = Float64Array.from(run.loss);
     const n = run.neurons.length;
     run.neuronColours = run.neurons.map((_, j) => n <= NEURON_COLOURS.length ? NEURON_COLOURS[j] : `hsl(${Math.round((300 * j) / (n - 1))}, 70%, 45%)`);
   }
@@ -536,7 +548,9 @@
     RUNS[0].diverged ? `Diverged at step ${RUNS[0].diverged.step}: ${RUNS[0].diverged.reason}` : "");
   document.body.append(header, ...(single ? [single] : []), main);
 
+  T.parsed = performance.now();
   const limits = fitLimits(RUNS);
+  T.limits = performance.now();
   const fits = RUNS.map((run) => new FitPanel(run, limits));
   const lossPanel = new HistoryPanel("loss", COMPARE ? "loss per step (shared axes)" : `${RUNS[0].loss_name} per step`, [{
     title: "", last: LAST,
@@ -655,8 +669,9 @@
   });
 
   layoutAll();
+  T.layout = performance.now();
   seek(stepFromHash() ?? 0);
   // For scripts and benchmarks: the state is also in the data-* attributes.
-  window.nnreel = { seek, get step() { return current; }, last: LAST, firstDraw: performance.now(), pyRepr, predict: (r, k, xs) => predict(RUNS[r], theta(RUNS[r], k), xs) };
+  window.nnreel = { seek, get step() { return current; }, last: LAST, firstDraw: performance.now(), timings: T, pyRepr, predict: (r, k, xs) => predict(RUNS[r], theta(RUNS[r], k), xs) };
   document.body.dataset.ready = "true";
 })();

@@ -38,6 +38,7 @@ bench: $(STAMP)
 	python benchmarks/bench_train.py
 	python benchmarks/bench_render.py
 	python benchmarks/bench_memory.py
+	python benchmarks/bench_viewer.py
 
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools).
 lock: $(STAMP)

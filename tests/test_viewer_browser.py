@@ -29,21 +29,23 @@ CHROMIUM_ARGS = [
     *("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"),
     *("--disable-background-networking", "--disable-component-update", "--disable-sync"),
 ]
-HOW = "install it with `apt-get install chromium` (Debian) to run them"
+CHROMIUM = shutil.which("chromium")
+if CHROMIUM is None:
+    MISSING = (
+        "browser tests need Chromium, which is missing: install it with `apt-get install chromium`"
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(MISSING, pytrace=False)
+    pytest.skip(MISSING, allow_module_level=True)
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the whole session."""
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests need Chromium, which is missing: {HOW}")
-        pytest.skip(f"browser tests need Chromium, which is missing: {HOW}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 

@@ -200,7 +200,7 @@
         ctx.fillText(tickLabel(v), this.x - 4, py);
       }
       if (xlabel) { ctx.textAlign = "right"; ctx.textBaseline = "bottom"; ctx.fillText(xlabel, this.x + this.w, this.y + this.h - 2); }
-      if (title) { ctx.textAlign = "left"; ctx.textBaseline = "top"; ctx.fillStyle = "#222"; ctx.fillText(title, this.x + 4, this.y + 3); }
+      if (title) { ctx.textAlign = "left"; ctx.textBaseline = "bottom"; ctx.fillStyle = "#222"; ctx.fillText(title, this.x, this.y - 3); }
       if (ylabel) {
         ctx.translate(12, this.y + this.h / 2); ctx.rotate(-Math.PI / 2);
         ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.fillText(ylabel, 0, 0);
@@ -399,16 +399,16 @@
     layout() {
       const w = this.canvas.parentElement.clientWidth;
       const cols = this.cellsPerRow(), rows = Math.ceil(this.series.length / cols);
-      const cellH = this.series.length === 1 ? (this.opts.height || 260) : 120;
+      const cellH = this.series.length === 1 ? (this.opts.height || 260) : 130;
       const h = rows * cellH;
       this.size = [w, h];
       this.ctx = sizeCanvas(this.canvas, w, h);
       this.octx = sizeCanvas(this.overlay, w, h);
       const cw = w / cols, small = this.series.length > 1;
-      const m = small ? { left: 50, right: 8, top: 6, bottom: 22 } : MARGIN;
+      const m = small ? { left: 50, right: 16, top: 18, bottom: 22 } : MARGIN;
       this.frames = this.series.map((s, i) => {
         const cx = (i % cols) * cw, cy = Math.floor(i / cols) * cellH;
-        const log = s.lines.every((l) => logScale(l.values));
+        const log = Boolean(this.opts.log) && logScale(s.lines.flatMap((l) => Array.from(l.values)));
         const lim = s.ylim || (log ? logLimits(s.lines) : historyLimits(s.lines.flatMap((l) => Array.from(l.values))));
         return new Frame(cx + m.left, cy + m.top, cw - m.left - m.right, cellH - m.top - m.bottom, [0, Math.max(1, s.last)], lim, log);
       });
@@ -442,8 +442,10 @@
       });
       ctx.restore();
       this.series.forEach((s, i) => {
-        const kk = Math.min(k, s.last);
-        for (const l of s.lines) this.frames[i].dot(ctx, kk, l.values[Math.min(kk, l.values.length - 1)], l.colour);
+        for (const l of s.lines) {
+          const kk = Math.min(k, s.last, l.values.length - 1); // a shorter run rests at its end
+          this.frames[i].dot(ctx, kk, l.values[kk], l.colour);
+        }
       });
       this.root.dataset.step = k;
     }
@@ -488,7 +490,7 @@
     constructor(run) {
       this.run = run;
       this.rows = run.names.map((name) => {
-        const cells = ["value", "value-repr", "grad", "grad-repr"].map((c) => el("td", { class: c.endsWith("repr") ? "num repr" : "num" }));
+        const cells = ["value", "value-repr", "grad", "grad-repr"].map((c) => el("td", { class: c.endsWith("repr") ? "num repr" : "num rounded" }));
         const sw = el("span", { class: "swatch" });
         sw.style.background = colourOf(run, name);
         const label = el("td", {}, sw, name);
@@ -496,8 +498,8 @@
         const tr = el("tr", { "data-param": name, "data-frozen": String(run.frozen.includes(name)) }, label, ...cells);
         return { tr, cells };
       });
-      const head = el("tr", {}, ...["parameter", "value", "exact value (repr)", `∂${run.loss_name}/∂θ`, "exact gradient (repr)"].map((t) => el("th", { text: t })));
-      this.root = el("section", { "data-panel": "values", "data-run": run.label },
+      const head = el("tr", {}, ...["parameter", "value", "exact value (repr)", `∂${run.loss_name}/∂θ`, `exact ∂${run.loss_name}/∂θ (repr)`].map((t, i) => el("th", { text: t, class: i === 1 || i === 3 ? "rounded" : "" })));
+      this.root = el("section", { "data-panel": "values", "data-run": run.label, class: COMPARE ? "compact" : "" },
         el("h2", { text: COMPARE ? `values: ${run.label}` : "parameter values at this step" }),
         el("div", { class: "tablewrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...this.rows.map((r) => r.tr)))));
     }
@@ -555,7 +557,7 @@
   const lossPanel = new HistoryPanel("loss", COMPARE ? "loss per step (shared axes)" : `${RUNS[0].loss_name} per step`, [{
     title: "", last: LAST,
     lines: RUNS.map((run, i) => ({ label: COMPARE ? `${run.label}` : run.loss_name, colour: COMPARE ? RUN_COLOURS[i] : "#1f77b4", values: run.loss })),
-  }], { wide: COMPARE, height: COMPARE ? 260 : 300 });
+  }], { wide: COMPARE, height: COMPARE ? 260 : 300, log: true });
   const values = RUNS.map((run) => new ValuesPanel(run));
   if (COMPARE) {
     for (const p of fits) main.append(p.root);
@@ -569,8 +571,10 @@
       return { title: `${prefix(name)}${frozen ? "  (frozen)" : ""}`, last: run.last,
         lines: [{ label: prefix(name), colour: colourOf(run, name), values: arrays[i], dashed: frozen }] };
     });
-    const grads = new HistoryPanel("gradients", `∂${run.loss_name}/∂θ per step, every parameter`, series(run.grads, (n) => `∂${run.loss_name}/∂${n}`), { wide: true });
-    const params = new HistoryPanel("params", "every parameter's trajectory", series(run.params, (n) => n), { wide: true });
+    // One row per neuron when each has few parameters (iw, b, ow), else four to a row.
+    const columns = Math.min(4, Math.max(...run.neurons.map((ps) => ps.length)));
+    const grads = new HistoryPanel("gradients", `∂${run.loss_name}/∂θ per step, every parameter`, series(run.grads, (n) => `∂${run.loss_name}/∂${n}`), { wide: true, columns });
+    const params = new HistoryPanel("params", "every parameter's trajectory", series(run.params, (n) => n), { wide: true, columns });
     main.append(fits[0].root, values[0].root, lossPanel.root, grads.root, params.root);
     lossPanel.root.classList.add("wide");
     panels.push(fits[0], values[0], lossPanel, grads, params);

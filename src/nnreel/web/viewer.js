@@ -666,13 +666,23 @@
   window.addEventListener("hashchange", () => { const k = stepFromHash(); if (k !== null && k !== current) seek(k); });
 
   function layoutAll() { for (const p of panels) p.layout(); }
+  // Canvases are drawn at their laid-out width: when a column changes width, lay out again.
   let resizeTimer = null;
-  window.addEventListener("resize", () => {
+  const widths = new Map();
+  const resized = new ResizeObserver((entries) => {
+    const width = (e) => Math.round(e.contentRect.width);
+    const changed = entries.some((e) => widths.get(e.target) !== width(e));
+    for (const e of entries) widths.set(e.target, width(e));
+    if (!changed) return;
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => { layoutAll(); draw(current); }, 100);
   });
 
   layoutAll();
+  for (const stack of document.querySelectorAll(".stack")) {
+    widths.set(stack, stack.clientWidth);
+    resized.observe(stack);
+  }
   T.layout = performance.now();
   seek(stepFromHash() ?? 0);
   // For scripts and benchmarks: the state is also in the data-* attributes.

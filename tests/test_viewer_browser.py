@@ -232,12 +232,18 @@ def test_every_key_binding(default_page: Page, default_run: tuple[Run, Samples])
     p.keyboard.press("Space")
     p.wait_for_function("() => Number(document.body.dataset.step) > 10")
     assert default_page.attr("#play", "data-playing") == "true"
+    p.focus("#play")  # Space on the focused play button toggles once, not twice
     p.keyboard.press("Space")
     assert default_page.attr("#play", "data-playing") == "false"
     stopped = int(default_page.attr("body", "data-step"))
     p.wait_for_timeout(150)
     assert int(default_page.attr("body", "data-step")) == stopped
     assert_shows(default_page, run, stopped)
+    for text, expected in [("250", 250), ("99999", 600), ("", 600), ("-3", 600)]:
+        p.fill("#step-box", text)
+        p.press("#step-box", "Enter")
+        assert_shows(default_page, run, expected)
+        assert p.input_value("#step-box") == str(expected)
 
 
 def test_hovering_a_history_reads_the_value_at_the_hovered_step(
@@ -287,10 +293,19 @@ def test_play_advances_and_stops_at_the_last_step(browser: Any, tmp_path: Path) 
     page = Page(browser, write_page(tmp_path, {"run": made}, fps=30))
     p = page.page
     p.select_option("#speed", "2")
+    p.evaluate(
+        "() => { window.seen = []; new MutationObserver(() => "
+        "seen.push([Number(document.body.dataset.step), performance.now()]))"
+        ".observe(document.body, {attributes: true, attributeFilter: ['data-step']}); }"
+    )
+    started = float(p.evaluate("() => performance.now()"))
     p.click("#play")
-    p.wait_for_function("() => Number(document.body.dataset.step) >= 5")
-    assert 5 <= int(page.attr("body", "data-step")) < 40
     p.wait_for_function("() => document.querySelector('#play').dataset.playing === 'false'")
+    seen = p.evaluate("() => seen")
+    steps = [int(k) for k, _ in seen]
+    assert steps == sorted(set(steps)) and len(steps) >= 3 and steps[-1] == 40, steps
+    # 40 steps at 30 fps x 2 take 2/3 s; a slow machine may take longer, never shorter.
+    assert seen[-1][1] - started >= 0.9 * 1000 * 40 / 60
     assert_shows(page, run, 40)
     page.close()
 

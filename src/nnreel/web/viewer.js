@@ -641,8 +641,13 @@
   speed.addEventListener("change", () => { if (playing) playing = { t0: performance.now(), k0: current }; });
   play.addEventListener("click", () => setPlaying(!playing));
   slider.addEventListener("input", () => seek(slider.value));
-  box.addEventListener("change", () => seek(box.value));
-  box.addEventListener("keydown", (e) => { if (e.key === "Enter") seek(box.value); });
+  // A typed step outside the run goes to its nearest end; text that is not a step is undone.
+  function typed() {
+    if (/^\s*\d+\s*$/.test(box.value)) seek(Number(box.value));
+    box.value = String(current);
+  }
+  box.addEventListener("change", typed);
+  box.addEventListener("keydown", (e) => { if (e.key === "Enter") typed(); });
   box.addEventListener("blur", () => { box.value = String(current); });
 
   document.addEventListener("keydown", (e) => {

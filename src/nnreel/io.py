@@ -13,9 +13,8 @@ import shutil
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -23,6 +22,9 @@ from nnreel.checkpoints import Run, decode_run
 from nnreel.config import Config, parse_config
 from nnreel.errors import CheckpointError, DataError, UserError
 from nnreel.network import Samples
+
+if TYPE_CHECKING:  # only a type here: stages that write no figure skip importing matplotlib
+    from matplotlib.figure import Figure
 
 PARAMS = Path("params.yaml")
 SAMPLES = Path("data/samples.json")

@@ -691,6 +691,10 @@
   T.layout = performance.now();
   seek(stepFromHash() ?? 0);
   // For scripts and benchmarks: the state is also in the data-* attributes.
-  window.nnreel = { seek, get step() { return current; }, last: LAST, firstDraw: performance.now(), timings: T, pyRepr, predict: (r, k, xs) => predict(RUNS[r], theta(RUNS[r], k), xs) };
-  document.body.dataset.ready = "true";
+  window.nnreel = { seek, get step() { return current; }, last: LAST, firstDraw: null, timings: T, pyRepr, predict: (r, k, xs) => predict(RUNS[r], theta(RUNS[r], k), xs) };
+  // Ready once the first full draw has reached the screen, at the next frame.
+  requestAnimationFrame(() => {
+    window.nnreel.firstDraw = performance.now();
+    document.body.dataset.ready = "true";
+  });
 })();

@@ -1,6 +1,6 @@
 """Compare two to four experiments from their stored outputs, without retraining.
 
-    python -m nnreel.compare <exp-or-rev> <exp-or-rev> [...] [--out compare] [--frames 300]
+    python -m nnreel.compare <exp-or-rev> <exp-or-rev> [...] [--out compare] [--frames 300] [--html]
 
 Checkpoints and samples are read at each revision through `dvc.api` (from the DVC cache or
 a remote), rendered side by side, and encoded into compare/compare.mp4 together with a

@@ -146,26 +146,38 @@
     return lo > 0 && hi >= 10 * lo;
   }
 
-  function niceTicks(lo, hi, count) {
+  // Round ticks over [lo, hi]; each carries the label its spacing calls for.
+  function niceTicks(lo, hi, count, minStep = 0) {
     const raw = (hi - lo) / count;
     const mag = 10 ** Math.floor(Math.log10(raw));
     const r = raw / mag;
-    const step = (r >= 7.5 ? 10 : r >= 3.5 ? 5 : r >= 1.5 ? 2 : 1) * mag;
+    const step = Math.max(minStep, (r >= 7.5 ? 10 : r >= 3.5 ? 5 : r >= 1.5 ? 2 : 1) * mag);
     const ticks = [];
-    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+      const t = Math.abs(v) < step * 1e-9 ? 0 : v;
+      ticks.push([t, tickLabel(t, step)]);
+    }
     return ticks;
   }
 
-  function tickLabel(v) {
+  // As many digits as the tick spacing needs, so neighbouring ticks never read the same.
+  function tickLabel(v, step) {
     const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(0);
-    return String(Number(v.toPrecision(6)));
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) {
+      const digits = Math.floor(Math.log10(a)) - Math.floor(Math.log10(step) + 1e-9);
+      return v.toExponential(Math.min(20, Math.max(0, digits)));
+    }
+    return v.toFixed(Math.min(20, Math.max(0, -Math.floor(Math.log10(step) + 1e-9))));
+  }
+
+  function yTicks(ylim, log, count) {
+    return log ? logTicks(ylim).map((v) => [v, tickLabel(v, v)]) : niceTicks(ylim[0], ylim[1], count);
   }
 
   // A rectangle on a canvas with linear (or log) scales from data to CSS pixels.
   class Frame {
-    constructor(x, y, w, h, xlim, ylim, log = false) {
-      Object.assign(this, { x, y, w, h, xlim, log });
+    constructor(x, y, w, h, xlim, ylim, log = false, xstep = 0) {
+      Object.assign(this, { x, y, w, h, xlim, log, xstep });
       this.ylim = log ? ylim.map(Math.log10) : ylim;
     }
     sx(v) { return this.x + ((v - this.xlim[0]) / (this.xlim[1] - this.xlim[0])) * this.w; }
@@ -185,19 +197,18 @@
       ctx.strokeRect(this.x + 0.5, this.y + 0.5, this.w, this.h);
       ctx.textAlign = "center";
       ctx.textBaseline = "top";
-      for (const v of niceTicks(this.xlim[0], this.xlim[1], xticks)) {
+      for (const [v, label] of niceTicks(this.xlim[0], this.xlim[1], xticks, this.xstep)) {
         const px = Math.round(this.sx(v)) + 0.5;
         ctx.beginPath(); ctx.moveTo(px, this.y + this.h); ctx.lineTo(px, this.y + this.h + 4); ctx.stroke();
-        ctx.fillText(tickLabel(v), px, this.y + this.h + 5);
+        ctx.fillText(label, px, this.y + this.h + 5);
       }
       ctx.textAlign = "right";
       ctx.textBaseline = "middle";
-      const yt = this.log ? logTicks(this.ylim) : niceTicks(this.ylim[0], this.ylim[1], yticks);
-      for (const v of yt) {
+      for (const [v, label] of yTicks(this.ylim, this.log, yticks)) {
         const py = Math.round(this.sy(v)) + 0.5;
         ctx.strokeStyle = "#eee";
         ctx.beginPath(); ctx.moveTo(this.x, py); ctx.lineTo(this.x + this.w, py); ctx.stroke();
-        ctx.fillText(tickLabel(v), this.x - 4, py);
+        ctx.fillText(label, this.x - 4, py);
       }
       if (xlabel) { ctx.textAlign = "right"; ctx.textBaseline = "bottom"; ctx.fillText(xlabel, this.x + this.w, this.y + this.h - 2); }
       if (title) { ctx.textAlign = "left"; ctx.textBaseline = "bottom"; ctx.fillStyle = "#222"; ctx.fillText(title, this.x, this.y - 3); }
@@ -406,17 +417,23 @@
       this.octx = sizeCanvas(this.overlay, w, h);
       const cw = w / cols, small = this.series.length > 1;
       const m = small ? { left: 50, right: 16, top: 18, bottom: 22 } : MARGIN;
+      const yt = small ? 3 : 5;
+      this.ctx.font = FONT;
       this.frames = this.series.map((s, i) => {
         const cx = (i % cols) * cw, cy = Math.floor(i / cols) * cellH;
-        const log = Boolean(this.opts.log) && logScale(s.lines.flatMap((l) => Array.from(l.values)));
-        const lim = s.ylim || (log ? logLimits(s.lines) : historyLimits(s.lines.flatMap((l) => Array.from(l.values))));
-        return new Frame(cx + m.left, cy + m.top, cw - m.left - m.right, cellH - m.top - m.bottom, [0, Math.max(1, s.last)], lim, log);
+        const values = s.lines.flatMap((l) => Array.from(l.values));
+        const log = Boolean(this.opts.log) && logScale(values);
+        const lim = log ? logLimits(s.lines) : historyLimits(values);
+        // Room for the widest y label, so none is cut at the panel's left edge.
+        const widest = Math.max(...yTicks(log ? lim.map(Math.log10) : lim, log, yt).map(([, t]) => this.ctx.measureText(t).width));
+        const left = Math.max(m.left, Math.ceil(widest) + 10);
+        return new Frame(cx + left, cy + m.top, cw - left - m.right, cellH - m.top - m.bottom, [0, Math.max(1, s.last)], lim, log, 1);
       });
       this.faint = offscreen(w, h);
       this.strong = offscreen(w, h);
       this.series.forEach((s, i) => {
         const f = this.frames[i];
-        f.axes(this.faint, { title: s.title, xticks: small ? 3 : 6, yticks: small ? 3 : 5 });
+        f.axes(this.faint, { title: s.title, xticks: small ? 3 : 6, yticks: yt });
         for (const [ctx, width, alpha] of [[this.faint, 1, 0.3], [this.strong, 1.8, 1]]) {
           ctx.save(); f.clip(ctx); ctx.globalAlpha = alpha; ctx.lineWidth = width;
           for (const l of s.lines) {

@@ -334,7 +334,7 @@
       this.run = run;
       this.limits = limits;
       this.canvas = el("canvas");
-      this.root = el("section", { "data-panel": "fit", "data-run": run.label, class: COMPARE ? "" : "" },
+      this.root = el("section", { "data-panel": "fit", "data-run": run.label },
         el("h2", { text: COMPARE ? `fit: ${run.label}` : "fit: samples, each neuron's contribution ow_j·a_j(x), prediction" }),
         el("div", { class: "stack" }, this.canvas), this.legend());
       this.banner = el("div", { class: "banner", hidden: "", "data-diverged": run.diverged ? run.diverged.reason : "" },

@@ -46,6 +46,7 @@ bench: $(STAMP)
 	python benchmarks/bench_memory.py
 	python benchmarks/bench_repro.py
 	python benchmarks/bench_landscape.py
+	python benchmarks/bench_viewer.py
 
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools).
 lock: $(STAMP)

@@ -30,16 +30,22 @@ def stages() -> dict[str, dict[str, object]]:
     return dict(yaml.load((ROOT / "dvc.yaml").read_text())["stages"])
 
 
-def module_deps(name: str) -> set[str]:
+def source_deps(name: str) -> set[str]:
     deps = stages()[name]["deps"]
     assert isinstance(deps, list)
     return {str(d) for d in deps if str(d).startswith("src/")}
+
+
+def module_deps(name: str) -> set[str]:
+    return {d for d in source_deps(name) if d.endswith(".py")}
 
 
 @pytest.mark.parametrize("name", sorted(stages()))
 def test_each_stage_depends_on_exactly_the_modules_it_imports(name: str) -> None:
     module = str(stages()[name]["cmd"]).split()[-1]
     assert module_deps(name) == imported_modules(module)
+    for data in source_deps(name) - module_deps(name):  # package data, e.g. src/nnreel/web
+        assert (ROOT / data).is_dir() and not list((ROOT / data).glob("*.py")), data
 
 
 def package(*names: str) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ OUTPUTS = [
     "reports/metrics.json",
     "reports/history.tsv",
     "reports/report.md",
+    "reports/viewer.html",
     "reports/loss.png",
     "reports/fit.png",
     "reports/first_frame.png",
@@ -51,14 +53,22 @@ def test_repro_from_nothing_makes_every_output_and_leaves_nothing_to_rerun(
     assert status(reproduced) == {}
 
 
+RUN_READERS = {"landscape", "render", "report", "viewer"}  # check the run against params.yaml
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("override", "stale"),
     [
         ("render.width=400", {"validate", "render", "video", "report"}),
-        ("video.fps=12", {"validate", "video", "report"}),
-        ("train.lr=0.02", {"validate", "train", "render", "report"}),
-        ("data.n_samples=10", {"validate", "generate", "train", "render", "report"}),
+        ("video.fps=12", {"validate", "video", "report", "viewer"}),
+        ("train.lr=0.02", {"validate", "train", *RUN_READERS}),
+        (
+            "data.n_samples=10",
+            {"validate", "generate", "train", "landscape", "render", "report", "viewer"},
+        ),
+        ("landscape.resolution=21", {"validate", "landscape"}),
+        ("viewer.grid_points=50", {"validate", "viewer"}),
     ],
 )
 def test_a_param_change_makes_only_the_stages_that_read_it_stale(
@@ -112,3 +122,30 @@ def test_a_top_level_key_that_is_no_section_stops_dvc_repro(
         "nnreel validate: error: trian = {'lr': 0.1}: unknown key; did you mean train? "
     )
     assert outputs(repo) == before
+
+
+@pytest.mark.slow
+def test_compare_html_puts_two_revisions_under_one_slider(reproduced: Path, tmp_path: Path) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    out = tmp_path / "compare"
+    result = run(
+        repo,
+        sys.executable,
+        "-m",
+        "nnreel.compare",
+        "HEAD",
+        "HEAD~1",
+        "--html",
+        "--out",
+        str(out),
+        check=False,
+    )
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "HEAD~1: cannot read its outputs" in result.stderr
+    run(repo, sys.executable, "-m", "nnreel.compare", "HEAD", "HEAD~0", "--html", "--out", str(out))
+    page = (out / "viewer.html").read_text("utf-8")
+    assert [
+        r["label"]
+        for r in json.loads(page.split('type="application/json">')[1].split("</script>")[0])["runs"]
+    ] == ["HEAD", "HEAD~0"]
+    assert not (out / "compare.mp4").exists()

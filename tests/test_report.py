@@ -23,6 +23,7 @@ from nnreel.render import loss_figure
 from nnreel.stages import landscape as landscape_stage
 from nnreel.stages import report
 from nnreel.stages import video as video_stage
+from nnreel.stages import viewer as viewer_stage
 from nnreel.training import train
 from tests.conftest import reference_samples
 
@@ -186,12 +187,13 @@ def test_report_links_only_to_files_beside_it_and_is_deterministic(project: Path
     model, cfg = ModelConfig(), TrainConfig(steps=2)
     write_inputs(model, cfg, trained_steps(model, cfg, XS, YS), (XS, YS))
     video_stage.main()
+    viewer_stage.main()
     report.main()
     first = {p.name: p.read_bytes() for p in sorted(REPORTS.iterdir()) if p.is_file()}
     page = first["report.md"].decode("utf-8")
     links = re.findall(r"\]\(([^)]*)\)", page)
     assert {"loss.png", "fit.png", "first_frame.png", "final_frame.png"} <= set(links)
-    assert {"training.mp4", "preview/training.gif"} <= set(links)
+    assert {"training.mp4", "preview/training.gif", "viewer.html"} <= set(links)
     for link in links:
         assert "://" not in link
         assert not link.startswith("/")

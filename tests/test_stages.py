@@ -65,7 +65,7 @@ def test_bad_input_is_one_line_on_stderr_and_exit_status_2(
     assert err.splitlines() == [f"nnreel {stage_name}: error: {message}"]
 
 
-@pytest.mark.parametrize("stage_name", ["landscape", "render", "report"])
+@pytest.mark.parametrize("stage_name", ["landscape", "render", "report", "viewer"])
 def test_a_truncated_checkpoints_file_names_itself_and_the_fix(
     tmp_path: Path, stage_name: str
 ) -> None:

@@ -1,10 +1,11 @@
 """Compare two to four experiments from their stored outputs, without retraining.
 
-    python -m nnreel.compare <exp-or-rev> <exp-or-rev> [...] [--out compare] [--frames 300]
+    python -m nnreel.compare <exp-or-rev> <exp-or-rev> [...] [--out compare] [--frames 300] [--html]
 
 Checkpoints and samples are read at each revision through `dvc.api` (from the DVC cache or
 a remote), rendered side by side, and encoded into compare/compare.mp4 together with a
-combined loss plot compare/loss.png.
+combined loss plot compare/loss.png. With --html, compare/viewer.html instead: the runs in
+one offline page under one slider.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ import imageio_ffmpeg
 from matplotlib.figure import Figure
 from tqdm import tqdm
 
-from nnreel import video
+from nnreel import video, viewer
 from nnreel.checkpoints import Run, decode_run
 from nnreel.compare_landscape import write_shared_landscape
+from nnreel.config import ViewerConfig
 from nnreel.errors import CheckpointError, UserError
-from nnreel.io import atomic_path, save_png
+from nnreel.io import atomic_path, package_text, save_png, write_lines
 from nnreel.network import Samples
 from nnreel.render import DPI, FrameRenderer, loss_axis
 
@@ -116,6 +118,13 @@ def at_least(least: int) -> Callable[[str], int]:
     return parse
 
 
+def write_viewer(runs: dict[str, tuple[Run, Samples]], out: Path, fps: int) -> None:
+    script, style = package_text("web/viewer.js"), package_text("web/viewer.css")
+    page = viewer.compare_page(runs, fps, ViewerConfig().grid_points, script, style)
+    write_lines(out, [page])
+    print(f"wrote {out}")
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m nnreel.compare", description=__doc__.split("\n")[0]
@@ -125,10 +134,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--frames", type=at_least(2), default=300, help="frames of the video")
     parser.add_argument("--fps", type=at_least(1), default=30)
     parser.add_argument("--hold", type=float, default=1.0, help="seconds the last frame holds")
+    parser.add_argument("--html", action="store_true", help="write viewer.html, not the video")
     args = parser.parse_args(argv)
     if not 2 <= len(args.revs) <= 4:
         parser.error("give 2 to 4 experiments")
     runs = {rev: load(rev) for rev in args.revs}
+    if args.html:
+        write_viewer(runs, args.out / "viewer.html", args.fps)
+        return
     last = max(run.steps[-1].step for run, _ in runs.values())
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -97,6 +97,11 @@ class LandscapeConfig:
 
 
 @dataclass(frozen=True)
+class ViewerConfig:
+    grid_points: int = 400
+
+
+@dataclass(frozen=True)
 class Config:
     seed: int = 13
     data: DataConfig = field(default_factory=DataConfig)
@@ -106,6 +111,7 @@ class Config:
     video: VideoConfig = field(default_factory=VideoConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
     landscape: LandscapeConfig = field(default_factory=LandscapeConfig)
+    viewer: ViewerConfig = field(default_factory=ViewerConfig)
 
 
 def _typed(key: str, value: object, hint: Any) -> Any:
@@ -263,4 +269,6 @@ def parse_config(raw: object) -> Config:
     _check_video(cfg.video)
     _check_landscape(cfg.landscape, param_names(cfg.model.arch))
     _require(cfg.report.grid_points >= 2, "report.grid_points", cfg.report.grid_points, ">= 2")
+    points = cfg.viewer.grid_points
+    _require(2 <= points <= 4000, "viewer.grid_points", points, "expected 2 to 4000")
     return cfg

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -86,3 +87,8 @@ def read_artifact(path: Path, stage: str, parse: Callable[[Any], T]) -> T:
         raise ArtifactError(path, "missing", stage) from None
     except (ValueError, UnicodeDecodeError) as e:
         raise ArtifactError(path, str(e).split("\n")[0], stage) from None
+
+
+def package_text(name: str) -> str:
+    """A text file shipped inside the package, such as web/viewer.js."""
+    return (resources.files("nnreel") / name).read_text(encoding="utf-8")

@@ -180,6 +180,11 @@ def report_markdown(run: Run, target: str, n_samples: int, m: dict[str, Any], gi
         ["### First frame", "", "![First frame](first_frame.png)"],
         ["### Final frame", "", "![Final frame](final_frame.png)"],
         [
+            "## Viewer",
+            "",
+            "[viewer.html](viewer.html): every step, to scrub, play and inspect offline",
+        ],
+        [
             f"## Final parameters (step {final.step})",
             "",
             *table(["parameter", "value", f"∂{m['loss']}/∂parameter"], params),

@@ -1,0 +1,24 @@
+"""Write reports/viewer.html: every step of the run in one offline page."""
+
+from __future__ import annotations
+
+from nnreel import viewer
+from nnreel.artifacts import read_samples
+from nnreel.io import REPORTS, package_text, write_lines
+from nnreel.params import read_config
+from nnreel.run_file import read_run
+from nnreel.stages import run_stage
+
+
+def main() -> None:
+    cfg = read_config()
+    run = read_run(cfg)
+    samples = read_samples(cfg.data)
+    data = viewer.run_data(run, samples, "run", cfg.viewer.grid_points)
+    script, style = package_text("web/viewer.js"), package_text("web/viewer.css")
+    page = viewer.page("nnreel viewer", [data], cfg.video.fps, script, style)
+    write_lines(REPORTS / "viewer.html", [page])
+
+
+if __name__ == "__main__":
+    run_stage("viewer", main)

@@ -1,0 +1,153 @@
+"""The offline viewer: one self-contained HTML page that draws every step of runs.
+
+The page holds each run's checkpoint records (as packed doubles) and samples as JSON and
+draws with plain canvas code (`web/viewer.js`); its forward pass mirrors `Net.predict`
+operation by operation. A strict
+Content-Security-Policy allows only the page's own inline script and style, by hash, so any
+request the page might make fails loudly.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+import struct
+from collections.abc import Sequence
+from typing import Any
+
+from nnreel.checkpoints import Run
+from nnreel.frames import every_kth
+from nnreel.network import Net, Samples, neuron_params
+
+FORMAT = "nnreel-viewer/1"
+SPEEDS = (0.25, 0.5, 1, 2, 4, 8)  # playback speeds offered, as multiples of video.fps
+LIMIT_STEPS = 400  # the fit's y-limits come from this many steps spread over the run
+
+
+def dense_grid(xs: list[float], n: int) -> list[float]:
+    """`n` evenly spaced points over the samples' x range, widened by 5% on each side."""
+    lo, hi = min(xs), max(xs)
+    margin = 0.05 * (hi - lo) or 0.5
+    lo, hi = lo - margin, hi + margin
+    return [lo + (hi - lo) * i / (n - 1) for i in range(n)]
+
+
+def padded(lo: float, hi: float, pad: float = 0.06) -> tuple[float, float]:
+    """[lo, hi] widened by `pad` of its span; a point becomes a small interval."""
+    span = hi - lo or abs(hi) or 1.0
+    return lo - pad * span, hi + pad * span
+
+
+def fit_limits(run: Run, grid: list[float], ys: list[float]) -> tuple[float, float]:
+    """y-limits holding the samples and the curves of steps over the whole run; the 5% most
+    extreme steps may fall outside when they would squash the rest."""
+    net, last = Net(run.config.model.arch), run.steps[-1].step
+    lows, highs = [], []
+    for k in every_kth(last, max(1, math.ceil(last / LIMIT_STEPS))):
+        preds, contributions = net.predict(run.steps[k].params, grid)
+        values = [v for v in [*preds, *(c for cs in contributions for c in cs)] if math.isfinite(v)]
+        lows.append(min(values, default=0.0))
+        highs.append(max(values, default=0.0))
+    lows.sort()
+    highs.sort()
+    lo, hi = min(lows[0], *ys), max(highs[-1], *ys)
+    tail = len(lows) // 20
+    robust_lo, robust_hi = min(lows[tail], *ys), max(highs[-1 - tail], *ys)
+    if hi - lo > 2 * (robust_hi - robust_lo):
+        lo, hi = robust_lo, robust_hi
+    return padded(lo, hi)
+
+
+def packed(values: Sequence[float]) -> str:
+    """Floats as base64 of little-endian IEEE doubles: exact, and fast for the page to read."""
+    return base64.b64encode(struct.pack(f"<{len(values)}d", *values)).decode("ascii")
+
+
+def describe(run: Run) -> str:
+    """A one-line summary of what made the run."""
+    model, train = run.config.model, run.config.train
+    layers = "x".join(map(str, model.hidden))
+    return f"{layers} {model.activation} · {train.optimizer} lr={train.lr:g} · {train.loss}"
+
+
+def run_data(run: Run, samples: Samples, label: str, grid_points: int) -> dict[str, Any]:
+    """Everything the page draws for one run: the checkpoint records column by column."""
+    arch = run.config.model.arch
+    names = run.names
+    grid = dense_grid(samples[0], grid_points)
+    return {
+        "label": label,
+        "summary": describe(run),
+        "names": names,
+        "arch": {
+            "hidden": list(arch.hidden),
+            "activation": arch.activation,
+            "output_bias": arch.output_bias,
+        },
+        "neurons": neuron_params(arch),
+        "frozen": [n for n in names if n in run.config.train.frozen],
+        "loss_name": run.config.train.loss.upper(),
+        "diverged": run.diverged,
+        "samples": {"x": samples[0], "y": samples[1]},
+        "grid": grid,
+        "fit_ylim": fit_limits(run, grid, samples[1]),
+        "loss": packed([s.loss for s in run.steps]),
+        "params": [packed([s.params[i] for s in run.steps]) for i in range(len(names))],
+        "grads": [packed([s.grads[i] for s in run.steps]) for i in range(len(names))],
+    }
+
+
+def csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def policy(script: str, style: str) -> str:
+    """Nothing may load or connect; only this page's own script and style may run."""
+    return (
+        f"default-src 'none'; script-src {csp_hash(script)}; style-src {csp_hash(style)}; "
+        "img-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def data_json(value: Any) -> str:
+    """JSON that cannot end the <script> element holding it."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def page(title: str, runs: list[dict[str, Any]], fps: int, script: str, style: str) -> str:
+    """The whole HTML page for one run (the viewer) or 2 to 4 runs (a comparison)."""
+    data = {"format": FORMAT, "fps": fps, "speeds": list(SPEEDS), "runs": runs}
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta http-equiv="Content-Security-Policy" '
+            f'content="{html.escape(policy(script, style))}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{html.escape(title)}</title>",
+            f"<style>{style}</style>",
+            "</head>",
+            "<body>",
+            f'<script id="nnreel-data" type="application/json">{data_json(data)}</script>',
+            "<noscript>The nnreel viewer needs JavaScript.</noscript>",
+            f"<script>{script}</script>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def compare_page(
+    runs: dict[str, tuple[Run, Samples]], fps: int, grid_points: int, script: str, style: str
+) -> str:
+    """One page for 2 to 4 runs under one slider; each run stops at its own last step."""
+    data = [run_data(run, samples, label, grid_points) for label, (run, samples) in runs.items()]
+    return page("nnreel: runs compared", data, fps, script, style)

@@ -1,0 +1,717 @@
+"use strict";
+// nnreel viewer: every panel draws the one current step from the run's own numbers.
+(() => {
+  const T = { start: performance.now() };
+  const DATA = JSON.parse(document.getElementById("nnreel-data").textContent);
+  const RUNS = DATA.runs;
+  const COMPARE = RUNS.length > 1;
+  const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+  for (const run of RUNS) {
+    run.params = run.params.map(unpack);
+    run.grads = run.grads.map(unpack);
+    run.loss = unpack(run.loss);
+  }
+  const LAST = Math.max(...RUNS.map((r) => r.loss.length - 1));
+  const NEURON_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#bcbd22", "#17becf"];
+  const RUN_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
+  const PREDICTION = "#ff00ff";
+  const OTHER = "#555";
+  const FONT = "12px system-ui, sans-serif";
+  const MARGIN = { left: 58, right: 12, top: 10, bottom: 30 };
+
+  // ---- numbers -------------------------------------------------------------------------
+
+  // Python's repr of a float: the shortest digits that round-trip, in Python's layout.
+  function pyRepr(x) {
+    if (Number.isNaN(x)) return "nan";
+    if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+    if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+    const [mantissa, e] = x.toExponential().split("e");
+    const exp = Number(e);
+    const sign = x < 0 ? "-" : "";
+    const digits = mantissa.replace("-", "").replace(".", "");
+    if (exp < -4 || exp >= 16) {
+      const frac = digits.length > 1 ? "." + digits.slice(1) : "";
+      return `${sign}${digits[0]}${frac}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+    }
+    if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+    const whole = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
+    return `${sign}${whole}.${digits.slice(exp + 1) || "0"}`;
+  }
+
+  function rounded(x) {
+    if (x === 0) return "0";
+    const a = Math.abs(x);
+    if (a >= 1e-3 && a < 1e5) return String(Number(x.toPrecision(5)));
+    return x.toExponential(3);
+  }
+
+  // ---- the network: Net.predict, operation by operation ---------------------------------
+
+  const ACTIVATIONS = {
+    softplus: (z) => {
+      const e = Math.exp(-Math.abs(z));
+      return z >= 0 ? z + Math.log1p(e) : Math.log1p(e);
+    },
+    sigmoid: (z) => {
+      const e = Math.exp(-Math.abs(z));
+      return z >= 0 ? 1 / (1 + e) : e / (1 + e);
+    },
+    relu: (z) => (z > 0 ? z : 0),
+    tanh: (z) => Math.tanh(z),
+    identity: (z) => z,
+  };
+
+  function weightName(layer, j, k) { return layer === 1 ? `iw${j}` : `w${layer}_${j}_${k}`; }
+  function biasName(layer, j) { return layer === 1 ? `b${j}` : `b${layer}_${j}`; }
+
+  // Index of every weight, bias and output weight in θ, as Net lays them out.
+  function layout(run) {
+    const at = Object.fromEntries(run.names.map((n, i) => [n, i]));
+    const W = [], B = [];
+    let fanIn = 1;
+    run.arch.hidden.forEach((width, l) => {
+      const layer = l + 1;
+      const rows = [], biases = [];
+      for (let j = 1; j <= width; j++) {
+        const row = [];
+        for (let k = 1; k <= fanIn; k++) row.push(at[weightName(layer, j, k)]);
+        rows.push(row);
+        biases.push(at[biasName(layer, j)]);
+      }
+      W.push(rows);
+      B.push(biases);
+      fanIn = width;
+    });
+    const OW = [];
+    for (let j = 1; j <= fanIn; j++) OW.push(at[`ow${j}`]);
+    return { W, B, OW, OB: "ob" in at ? at.ob : null, f: ACTIVATIONS[run.arch.activation] };
+  }
+
+  function theta(run, k) { return run.params.map((p) => p[k]); }
+
+  // Predictions over xs and each last-layer neuron's contribution ow_j·a_j, as Net.predict.
+  function predict(run, t, xs) {
+    const L = run.layout;
+    let A = [xs];
+    for (let l = 0; l < L.W.length; l++) {
+      const next = [];
+      L.W[l].forEach((row, j) => {
+        const b = t[L.B[l][j]];
+        const w0 = t[row[0]];
+        const z = A[0].map((a) => w0 * a + b);
+        for (let k = 1; k < row.length; k++) {
+          const w = t[row[k]], a = A[k];
+          for (let i = 0; i < z.length; i++) z[i] = z[i] + w * a[i];
+        }
+        next.push(z.map(L.f));
+      });
+      A = next;
+    }
+    const contributions = L.OW.map((idx, j) => A[j].map((a) => t[idx] * a));
+    const ob = L.OB === null ? 0 : t[L.OB];
+    const preds = xs.map((_, i) => {
+      let s = 0;
+      for (const c of contributions) s += c[i];
+      return s + ob;
+    });
+    return { preds, contributions };
+  }
+
+  // ---- scales and axes ------------------------------------------------------------------
+
+  function padded(lo, hi, pad = 0.06) {
+    const span = hi - lo || Math.abs(hi) || 1;
+    return [lo - pad * span, hi + pad * span];
+  }
+
+  function percentile(sorted, q) {
+    const pos = (sorted.length - 1) * q, i = Math.floor(pos), f = pos - i;
+    return i + 1 < sorted.length ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[i];
+  }
+
+  // Limits of a history; a few spikes that dwarf the rest may leave the panel (marked at its edge).
+  function historyLimits(values) {
+    const finite = values.filter(Number.isFinite);
+    if (!finite.length) return [-1, 1];
+    const sorted = Float64Array.from(finite).sort();
+    const lo = sorted[0], hi = sorted[sorted.length - 1];
+    const rlo = percentile(sorted, 0.02), rhi = percentile(sorted, 0.98);
+    return hi - lo > 4 * (rhi - rlo) && rhi > rlo ? padded(rlo, rhi) : padded(lo, hi);
+  }
+
+  function logScale(values) {
+    let lo = Infinity, hi = -Infinity;
+    for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    return lo > 0 && hi >= 10 * lo;
+  }
+
+  // Round ticks over [lo, hi]; each carries the label its spacing calls for.
+  function niceTicks(lo, hi, count, minStep = 0) {
+    const raw = (hi - lo) / count;
+    const mag = 10 ** Math.floor(Math.log10(raw));
+    const r = raw / mag;
+    const step = Math.max(minStep, (r >= 7.5 ? 10 : r >= 3.5 ? 5 : r >= 1.5 ? 2 : 1) * mag);
+    const ticks = [];
+    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+      const t = Math.abs(v) < step * 1e-9 ? 0 : v;
+      ticks.push([t, tickLabel(t, step)]);
+    }
+    return ticks;
+  }
+
+  // As many digits as the tick spacing needs, so neighbouring ticks never read the same.
+  function tickLabel(v, step) {
+    const a = Math.abs(v);
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) {
+      const digits = Math.floor(Math.log10(a)) - Math.floor(Math.log10(step) + 1e-9);
+      return v.toExponential(Math.min(20, Math.max(0, digits)));
+    }
+    return v.toFixed(Math.min(20, Math.max(0, -Math.floor(Math.log10(step) + 1e-9))));
+  }
+
+  function yTicks(ylim, log, count) {
+    return log ? logTicks(ylim).map((v) => [v, tickLabel(v, v)]) : niceTicks(ylim[0], ylim[1], count);
+  }
+
+  // A rectangle on a canvas with linear (or log) scales from data to CSS pixels.
+  class Frame {
+    constructor(x, y, w, h, xlim, ylim, log = false, xstep = 0) {
+      Object.assign(this, { x, y, w, h, xlim, log, xstep });
+      this.ylim = log ? ylim.map(Math.log10) : ylim;
+    }
+    sx(v) { return this.x + ((v - this.xlim[0]) / (this.xlim[1] - this.xlim[0])) * this.w; }
+    sy(v) {
+      const t = this.log ? Math.log10(v) : v;
+      return this.y + this.h - ((t - this.ylim[0]) / (this.ylim[1] - this.ylim[0])) * this.h;
+    }
+    ix(px) { return this.xlim[0] + ((px - this.x) / this.w) * (this.xlim[1] - this.xlim[0]); }
+    contains(px, py) { return px >= this.x && px <= this.x + this.w && py >= this.y && py <= this.y + this.h; }
+
+    axes(ctx, { xlabel = "", ylabel = "", title = "", xticks = 5, yticks = 4 } = {}) {
+      ctx.save();
+      ctx.font = FONT;
+      ctx.strokeStyle = "#ccc";
+      ctx.fillStyle = "#444";
+      ctx.lineWidth = 1;
+      ctx.strokeRect(this.x + 0.5, this.y + 0.5, this.w, this.h);
+      ctx.textAlign = "center";
+      ctx.textBaseline = "top";
+      for (const [v, label] of niceTicks(this.xlim[0], this.xlim[1], xticks, this.xstep)) {
+        const px = Math.round(this.sx(v)) + 0.5;
+        ctx.beginPath(); ctx.moveTo(px, this.y + this.h); ctx.lineTo(px, this.y + this.h + 4); ctx.stroke();
+        ctx.fillText(label, px, this.y + this.h + 5);
+      }
+      ctx.textAlign = "right";
+      ctx.textBaseline = "middle";
+      for (const [v, label] of yTicks(this.ylim, this.log, yticks)) {
+        const py = Math.round(this.sy(v)) + 0.5;
+        ctx.strokeStyle = "#eee";
+        ctx.beginPath(); ctx.moveTo(this.x, py); ctx.lineTo(this.x + this.w, py); ctx.stroke();
+        ctx.fillText(label, this.x - 4, py);
+      }
+      if (xlabel) { ctx.textAlign = "right"; ctx.textBaseline = "bottom"; ctx.fillText(xlabel, this.x + this.w, this.y + this.h - 2); }
+      if (title) { ctx.textAlign = "left"; ctx.textBaseline = "bottom"; ctx.fillStyle = "#222"; ctx.fillText(title, this.x, this.y - 3); }
+      if (ylabel) {
+        ctx.translate(12, this.y + this.h / 2); ctx.rotate(-Math.PI / 2);
+        ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.fillText(ylabel, 0, 0);
+      }
+      ctx.restore();
+    }
+
+    clip(ctx) { ctx.beginPath(); ctx.rect(this.x, this.y, this.w, this.h); ctx.clip(); }
+
+    // A dot at (x, v), or a triangle at the panel's edge when v lies outside it.
+    dot(ctx, x, v, colour, r = 3.5) {
+      const px = this.sx(x);
+      let py = Number.isFinite(v) && (!this.log || v > 0) ? this.sy(v) : this.y;
+      ctx.fillStyle = colour;
+      ctx.beginPath();
+      if (py < this.y || py > this.y + this.h) {
+        const up = py < this.y;
+        py = up ? this.y : this.y + this.h;
+        const d = up ? 1 : -1;
+        ctx.moveTo(px, py); ctx.lineTo(px - 5, py + 8 * d); ctx.lineTo(px + 5, py + 8 * d);
+      } else {
+        ctx.arc(px, py, r, 0, 2 * Math.PI);
+      }
+      ctx.fill();
+    }
+  }
+
+  function logTicks([lo, hi]) {
+    const out = [];
+    for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) out.push(10 ** e);
+    if (out.length < 2) for (const m of [2, 5]) for (let e = Math.floor(lo); e <= hi; e++) {
+      const v = m * 10 ** e;
+      if (Math.log10(v) >= lo && Math.log10(v) <= hi) out.push(v);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  // ---- DOM helpers ----------------------------------------------------------------------
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else node.setAttribute(k, v);
+    }
+    node.append(...children);
+    return node;
+  }
+
+  const DPR = () => window.devicePixelRatio || 1;
+
+  function sizeCanvas(canvas, w, h) {
+    const r = DPR();
+    canvas.width = Math.round(w * r);
+    canvas.height = Math.round(h * r);
+    canvas.style.height = `${h}px`;
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(r, 0, 0, r, 0, 0);
+    return ctx;
+  }
+
+  function offscreen(w, h) { return sizeCanvas(document.createElement("canvas"), w, h); }
+
+  // Long histories keep, per pixel column, their first, lowest, highest and last point:
+  // the same picture as every point, at a fraction of the cost.
+  function polyline(ctx, frame, xs, ys, from = 0, to = xs.length - 1) {
+    const r = DPR();
+    let pen = false, b = null;
+    const emit = () => {
+      if (pen) ctx.lineTo(b.x, b.first); else { ctx.moveTo(b.x, b.first); pen = true; }
+      if (b.min < b.first) ctx.lineTo(b.x, b.min);
+      if (b.max > b.min) ctx.lineTo(b.x, b.max);
+      ctx.lineTo(b.x, b.last);
+      b = null;
+    };
+    ctx.beginPath();
+    for (let i = from; i <= to; i++) {
+      const y = ys[i];
+      if (!Number.isFinite(y) || (frame.log && y <= 0)) { if (b) emit(); pen = false; continue; }
+      const x = frame.sx(xs[i]), py = frame.sy(y), c = Math.floor(x * r);
+      if (b && b.c === c) {
+        b.min = Math.min(b.min, py); b.max = Math.max(b.max, py); b.last = py;
+      } else {
+        if (b) emit();
+        b = { c, x, first: py, min: py, max: py, last: py };
+      }
+    }
+    if (b) emit();
+    ctx.stroke();
+  }
+
+  // Floats packed as base64 little-endian doubles, bit for bit the checkpoint's.
+  function unpack(text) {
+    const bin = atob(text), bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    if (LITTLE_ENDIAN) return new Float64Array(bytes.buffer);
+    const view = new DataView(bytes.buffer), out = new Float64Array(bytes.length / 8);
+    for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(8 * i, true);
+    return out;
+  }
+
+
+  const STEPS = new Float64Array(LAST + 1).map((_, i) => i);
+
+  // ---- panels ---------------------------------------------------------------------------
+
+  // Every panel has a root element carrying data-panel and data-step, layout() and draw(k).
+  const panels = [];
+
+  function colourOf(run, name) {
+    const j = run.neurons.findIndex((ps) => ps.includes(name));
+    return j < 0 ? OTHER : run.neuronColours[j];
+  }
+
+  function own(run, k) { return Math.min(k, run.last); }
+
+  class FitPanel {
+    constructor(run, limits) {
+      this.run = run;
+      this.limits = limits;
+      this.canvas = el("canvas");
+      this.root = el("section", { "data-panel": "fit", "data-run": run.label },
+        el("h2", { text: COMPARE ? `fit: ${run.label}` : "fit: samples, each neuron's contribution ow_j·a_j(x), prediction" }),
+        el("div", { class: "stack" }, this.canvas), this.legend());
+      this.banner = el("div", { class: "banner", hidden: "", "data-diverged": run.diverged ? run.diverged.reason : "" },
+        run.diverged ? `Diverged at step ${run.diverged.step}: ${run.diverged.reason}` : "");
+      if (COMPARE) this.root.prepend(this.banner);
+    }
+    legend() {
+      const items = [["samples", "#000"], ...this.run.neuronColours.map((c, j) => [legendName(this.run, j), c]), ["prediction", PREDICTION]];
+      if (items.length > 12) items.splice(9, items.length - 11, ["…", "#fff"]);
+      return el("div", { class: "readout" }, ...items.map(([t, c]) => {
+        const s = el("span", { class: "swatch" });
+        s.style.background = c;
+        return el("span", {}, s, t, "  ");
+      }));
+    }
+    layout() {
+      const w = this.canvas.parentElement.clientWidth, h = COMPARE ? 300 : 380;
+      this.ctx = sizeCanvas(this.canvas, w, h);
+      this.frame = new Frame(MARGIN.left, MARGIN.top, w - MARGIN.left - MARGIN.right, h - MARGIN.top - MARGIN.bottom, this.limits.x, this.limits.y);
+    }
+    draw(k) {
+      const run = this.run, ctx = this.ctx, f = this.frame, s = own(run, k);
+      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+      f.axes(ctx, { xlabel: "x", ylabel: "y" });
+      const { preds, contributions } = predict(run, theta(run, s), run.grid);
+      ctx.save();
+      f.clip(ctx);
+      ctx.lineWidth = 1.6;
+      contributions.forEach((c, j) => { ctx.strokeStyle = run.neuronColours[j]; polyline(ctx, f, run.grid, c); });
+      ctx.lineWidth = 2.6;
+      ctx.strokeStyle = PREDICTION;
+      polyline(ctx, f, run.grid, preds);
+      ctx.restore();
+      run.samples.x.forEach((x, i) => f.dot(ctx, x, run.samples.y[i], "#000", 3.5));
+      this.curves = { preds, contributions };
+      this.root.dataset.step = s;
+      this.banner.hidden = !(run.diverged && s === run.last);
+    }
+  }
+
+  function legendName(run, j) {
+    const n = run.neurons.length;
+    return n > 1 ? `neuron ${j + 1}` : "neuron";
+  }
+
+  // Shared limits of the fit: every run's grid and y-limits (computed from its whole run).
+  function fitLimits(runs) {
+    const lo = (a) => Math.min(...a), hi = (a) => Math.max(...a);
+    return {
+      x: [lo(runs.map((r) => r.grid[0])), hi(runs.map((r) => r.grid[r.grid.length - 1]))],
+      y: [lo(runs.map((r) => r.fit_ylim[0])), hi(runs.map((r) => r.fit_ylim[1]))],
+    };
+  }
+
+  // Histories drawn once, faint (all steps) and strong (all steps); each draw shows the faint
+  // layer and the strong one up to the current step, so a seek costs the same at any length.
+  class HistoryPanel {
+    constructor(name, title, series, opts = {}) {
+      Object.assign(this, { name, series, opts });
+      this.canvas = el("canvas");
+      this.overlay = el("canvas", { class: "overlay" });
+      this.readout = el("div", { class: "readout", "data-hover-step": "" }, "hover for values; click to go to a step");
+      this.root = el("section", { "data-panel": name, class: opts.wide ? "wide" : "" },
+        el("h2", { text: title }), el("div", { class: "stack" }, this.canvas, this.overlay), this.readout);
+      this.overlay.addEventListener("mousemove", (e) => this.hover(e));
+      this.overlay.addEventListener("mouseleave", () => this.unhover());
+      this.overlay.addEventListener("click", (e) => {
+        const hit = this.hit(e);
+        if (hit) seek(hit.k);
+      });
+    }
+    cellsPerRow() { return this.series.length === 1 ? 1 : Math.min(this.series.length, this.opts.columns || 4); }
+    layout() {
+      const w = this.canvas.parentElement.clientWidth;
+      const cols = this.cellsPerRow(), rows = Math.ceil(this.series.length / cols);
+      const cellH = this.series.length === 1 ? (this.opts.height || 260) : 130;
+      const h = rows * cellH;
+      this.size = [w, h];
+      this.ctx = sizeCanvas(this.canvas, w, h);
+      this.octx = sizeCanvas(this.overlay, w, h);
+      const cw = w / cols, small = this.series.length > 1;
+      const m = small ? { left: 50, right: 16, top: 18, bottom: 22 } : MARGIN;
+      const yt = small ? 3 : 5;
+      this.ctx.font = FONT;
+      this.frames = this.series.map((s, i) => {
+        const cx = (i % cols) * cw, cy = Math.floor(i / cols) * cellH;
+        const values = s.lines.flatMap((l) => Array.from(l.values));
+        const log = Boolean(this.opts.log) && logScale(values);
+        const lim = log ? logLimits(s.lines) : historyLimits(values);
+        // Room for the widest y label, so none is cut at the panel's left edge.
+        const widest = Math.max(...yTicks(log ? lim.map(Math.log10) : lim, log, yt).map(([, t]) => this.ctx.measureText(t).width));
+        const left = Math.max(m.left, Math.ceil(widest) + 10);
+        return new Frame(cx + left, cy + m.top, cw - left - m.right, cellH - m.top - m.bottom, [0, Math.max(1, s.last)], lim, log, 1);
+      });
+      this.faint = offscreen(w, h);
+      this.strong = offscreen(w, h);
+      this.series.forEach((s, i) => {
+        const f = this.frames[i];
+        f.axes(this.faint, { title: s.title, xticks: small ? 3 : 6, yticks: yt });
+        for (const [ctx, width, alpha] of [[this.faint, 1, 0.3], [this.strong, 1.8, 1]]) {
+          ctx.save(); f.clip(ctx); ctx.globalAlpha = alpha; ctx.lineWidth = width;
+          for (const l of s.lines) {
+            ctx.strokeStyle = l.colour;
+            if (l.dashed) ctx.setLineDash([4, 3]);
+            polyline(ctx, f, STEPS, l.values, 0, l.values.length - 1);
+            ctx.setLineDash([]);
+          }
+          ctx.restore();
+        }
+      });
+    }
+    draw(k) {
+      const ctx = this.ctx, r = DPR();
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+      ctx.drawImage(this.faint.canvas, 0, 0);
+      this.series.forEach((s, i) => {
+        const f = this.frames[i], x0 = Math.floor(f.x * r), y0 = Math.floor(f.y * r);
+        const x1 = Math.ceil(f.sx(Math.min(k, s.last)) * r) + 2, h = Math.ceil(f.h * r) + 2;
+        if (x1 > x0) ctx.drawImage(this.strong.canvas, x0, y0, x1 - x0, h, x0, y0, x1 - x0, h);
+      });
+      ctx.restore();
+      this.series.forEach((s, i) => {
+        for (const l of s.lines) {
+          const kk = Math.min(k, s.last, l.values.length - 1); // a shorter run rests at its end
+          this.frames[i].dot(ctx, kk, l.values[kk], l.colour);
+        }
+      });
+      this.root.dataset.step = k;
+    }
+    hit(e) {
+      const rect = this.overlay.getBoundingClientRect();
+      const px = e.clientX - rect.left, py = e.clientY - rect.top;
+      const i = this.frames.findIndex((f) => f.contains(px, py));
+      if (i < 0) return null;
+      const k = Math.max(0, Math.min(this.series[i].last, Math.round(this.frames[i].ix(px))));
+      return { i, k };
+    }
+    hover(e) {
+      const hit = this.hit(e);
+      const ctx = this.octx;
+      ctx.clearRect(0, 0, ...this.size);
+      if (!hit) return this.unhover();
+      const f = this.frames[hit.i], s = this.series[hit.i];
+      ctx.strokeStyle = "#888"; ctx.lineWidth = 1;
+      ctx.beginPath(); ctx.moveTo(f.sx(hit.k), f.y); ctx.lineTo(f.sx(hit.k), f.y + f.h); ctx.stroke();
+      const parts = s.lines.filter((l) => hit.k < l.values.length).map((l) => {
+        f.dot(ctx, hit.k, l.values[hit.k], l.colour, 2.5);
+        return `${l.label} = ${pyRepr(l.values[hit.k])}`;
+      });
+      this.readout.textContent = `step ${hit.k}: ${parts.join(", ")}`;
+      this.readout.dataset.hoverStep = hit.k;
+      this.readout.dataset.hoverValue = s.lines.length === 1 ? pyRepr(s.lines[0].values[hit.k]) : "";
+    }
+    unhover() {
+      this.octx.clearRect(0, 0, ...this.size);
+      this.readout.dataset.hoverStep = "";
+    }
+  }
+
+  function logLimits(lines) {
+    let lo = Infinity, hi = -Infinity;
+    for (const l of lines) for (const v of l.values) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    const span = Math.log10(hi) - Math.log10(lo);
+    return [lo / 10 ** (0.05 * span), hi * 10 ** (0.05 * span)];
+  }
+
+  class ValuesPanel {
+    constructor(run) {
+      this.run = run;
+      this.rows = run.names.map((name) => {
+        const cells = ["value", "value-repr", "grad", "grad-repr"].map((c) => el("td", { class: c.endsWith("repr") ? "num repr" : "num rounded" }));
+        const sw = el("span", { class: "swatch" });
+        sw.style.background = colourOf(run, name);
+        const label = el("td", {}, sw, name);
+        if (run.frozen.includes(name)) label.append(el("span", { class: "frozen", title: "frozen: not trained", text: "frozen" }));
+        const tr = el("tr", { "data-param": name, "data-frozen": String(run.frozen.includes(name)) }, label, ...cells);
+        return { tr, cells };
+      });
+      const head = el("tr", {}, ...["parameter", "value", "exact value (repr)", `∂${run.loss_name}/∂θ`, `exact ∂${run.loss_name}/∂θ (repr)`].map((t, i) => el("th", { text: t, class: i === 1 || i === 3 ? "rounded" : "" })));
+      this.root = el("section", { "data-panel": "values", "data-run": run.label, class: COMPARE ? "compact" : "" },
+        el("h2", { text: COMPARE ? `values: ${run.label}` : "parameter values at this step" }),
+        el("div", { class: "tablewrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...this.rows.map((r) => r.tr)))));
+    }
+    layout() {}
+    draw(k) {
+      const run = this.run, s = own(run, k);
+      this.rows.forEach(({ tr, cells }, i) => {
+        const v = run.params[i][s], g = run.grads[i][s];
+        const rv = pyRepr(v), rg = pyRepr(g);
+        tr.dataset.value = rv;
+        tr.dataset.grad = rg;
+        cells[0].textContent = rounded(v);
+        cells[1].textContent = rv;
+        cells[2].textContent = rounded(g);
+        cells[3].textContent = rg;
+      });
+      this.root.dataset.step = s;
+    }
+  }
+
+  // ---- the page -------------------------------------------------------------------------
+
+  for (const run of RUNS) {
+    run.last = run.loss.length - 1;
+    run.layout = layout(run);
+    const n = run.neurons.length;
+    run.neuronColours = run.neurons.map((_, j) => n <= NEURON_COLOURS.length ? NEURON_COLOURS[j] : `hsl(${Math.round((300 * j) / (n - 1))}, 70%, 45%)`);
+  }
+
+  const slider = el("input", { type: "range", min: "0", max: String(LAST), step: "1", value: "0", "aria-label": "step", id: "step-slider" });
+  const box = el("input", { type: "number", min: "0", max: String(LAST), step: "1", value: "0", "aria-label": "go to step", id: "step-box" });
+  const play = el("button", { type: "button", id: "play", "data-playing": "false" }, "▶ play");
+  const speed = el("select", { id: "speed", "aria-label": "playback speed" },
+    ...DATA.speeds.map((s) => el("option", { value: String(s), ...(s === 1 ? { selected: "" } : {}) }, `×${s} (${s * DATA.fps} steps/s)`)));
+  const lossReadouts = RUNS.map((run, i) => {
+    const span = el("span", { class: "lossreadout mono", "data-run": run.label, "data-loss": "" });
+    return span;
+  });
+  const title = COMPARE ? `nnreel: ${RUNS.length} runs compared` : "nnreel viewer";
+  const summary = COMPARE ? "" : RUNS[0].summary;
+  const header = el("header", {},
+    el("h1", {}, title, el("small", { text: summary })),
+    el("div", { class: "controls" }, play, speed, slider, el("label", {}, "step ", box), el("span", { class: "of", text: `/ ${LAST}` })),
+    el("div", { class: "controls" }, ...lossReadouts));
+  const main = el("main", { class: COMPARE ? "compare" : "" });
+  main.style.setProperty("--runs", String(RUNS.length));
+  const single = COMPARE ? null : el("div", { class: "banner", hidden: "", "data-diverged": RUNS[0].diverged ? RUNS[0].diverged.reason : "" },
+    RUNS[0].diverged ? `Diverged at step ${RUNS[0].diverged.step}: ${RUNS[0].diverged.reason}` : "");
+  document.body.append(header, ...(single ? [single] : []), main);
+
+  T.parsed = performance.now();
+  const limits = fitLimits(RUNS);
+  T.limits = performance.now();
+  const fits = RUNS.map((run) => new FitPanel(run, limits));
+  const lossPanel = new HistoryPanel("loss", COMPARE ? "loss per step (shared axes)" : `${RUNS[0].loss_name} per step`, [{
+    title: "", last: LAST,
+    lines: RUNS.map((run, i) => ({ label: COMPARE ? `${run.label}` : run.loss_name, colour: COMPARE ? RUN_COLOURS[i] : "#1f77b4", values: run.loss })),
+  }], { wide: COMPARE, height: COMPARE ? 260 : 300, log: true });
+  const values = RUNS.map((run) => new ValuesPanel(run));
+  if (COMPARE) {
+    for (const p of fits) main.append(p.root);
+    main.append(lossPanel.root);
+    for (const p of values) main.append(p.root);
+    panels.push(...fits, lossPanel, ...values);
+  } else {
+    const run = RUNS[0];
+    const series = (arrays, prefix) => run.names.map((name, i) => {
+      const frozen = run.frozen.includes(name);
+      return { title: `${prefix(name)}${frozen ? "  (frozen)" : ""}`, last: run.last,
+        lines: [{ label: prefix(name), colour: colourOf(run, name), values: arrays[i], dashed: frozen }] };
+    });
+    // One row per neuron when each has few parameters (iw, b, ow), else four to a row.
+    const columns = Math.min(4, Math.max(...run.neurons.map((ps) => ps.length)));
+    const grads = new HistoryPanel("gradients", `∂${run.loss_name}/∂θ per step, every parameter`, series(run.grads, (n) => `∂${run.loss_name}/∂${n}`), { wide: true, columns });
+    const params = new HistoryPanel("params", "every parameter's trajectory", series(run.params, (n) => n), { wide: true, columns });
+    main.append(fits[0].root, values[0].root, lossPanel.root, grads.root, params.root);
+    lossPanel.root.classList.add("wide");
+    panels.push(fits[0], values[0], lossPanel, grads, params);
+    // A future loss-landscape panel joins here: built from run.landscape, pushed onto panels.
+  }
+
+  // ---- one step drives everything -------------------------------------------------------
+
+  let current = 0;
+  let hashTimer = null;
+
+  function writeHash() {
+    hashTimer = null;
+    const want = `#step=${current}`;
+    if (location.hash !== want) history.replaceState(null, "", want);
+  }
+
+  function draw(k) {
+    for (const p of panels) p.draw(k);
+    RUNS.forEach((run, i) => {
+      const s = own(run, k), span = lossReadouts[i];
+      span.dataset.loss = pyRepr(run.loss[s]);
+      span.dataset.step = s;
+      span.textContent = `${COMPARE ? run.label + " " : ""}${run.loss_name} at step ${s}: ${rounded(run.loss[s])}  (${pyRepr(run.loss[s])})`;
+      if (COMPARE) span.style.color = RUN_COLOURS[i];
+    });
+    if (single) single.hidden = !(RUNS[0].diverged && k === LAST);
+  }
+
+  // Go to step k: every panel, the slider, the box and the URL follow. Returns the redraw's ms.
+  function seek(k) {
+    k = Math.max(0, Math.min(LAST, Math.round(Number(k))));
+    if (!Number.isFinite(k)) return 0;
+    const t0 = performance.now();
+    current = k;
+    draw(k);
+    const ms = performance.now() - t0;
+    slider.value = String(k);
+    if (document.activeElement !== box) box.value = String(k);
+    document.body.dataset.step = k;
+    if (hashTimer === null) hashTimer = setTimeout(writeHash, 120);
+    return ms;
+  }
+
+  let playing = null;
+  function setPlaying(on) {
+    if (on && !playing) {
+      if (current >= LAST) seek(0);
+      playing = { t0: performance.now(), k0: current };
+      requestAnimationFrame(tick);
+    } else if (!on) {
+      playing = null;
+    }
+    play.textContent = playing ? "❚❚ pause" : "▶ play";
+    play.dataset.playing = String(Boolean(playing));
+  }
+  function tick(now) {
+    if (!playing) return;
+    const k = playing.k0 + Math.floor(((now - playing.t0) / 1000) * DATA.fps * Number(speed.value));
+    if (k !== current) seek(Math.min(k, LAST));
+    if (current >= LAST) setPlaying(false);
+    else requestAnimationFrame(tick);
+  }
+  speed.addEventListener("change", () => { if (playing) playing = { t0: performance.now(), k0: current }; });
+  play.addEventListener("click", () => setPlaying(!playing));
+  slider.addEventListener("input", () => seek(slider.value));
+  // A typed step outside the run goes to its nearest end; text that is not a step is undone.
+  function typed() {
+    if (/^\s*\d+\s*$/.test(box.value)) seek(Number(box.value));
+    box.value = String(current);
+  }
+  box.addEventListener("change", typed);
+  box.addEventListener("keydown", (e) => { if (e.key === "Enter") typed(); });
+  box.addEventListener("blur", () => { box.value = String(current); });
+
+  document.addEventListener("keydown", (e) => {
+    if (e.target === box || e.target === speed || e.altKey || e.ctrlKey || e.metaKey) return;
+    const by = e.shiftKey ? 10 : 1;
+    const moves = { ArrowLeft: () => current - by, ArrowRight: () => current + by, Home: () => 0, End: () => LAST };
+    if (e.key in moves) {
+      e.preventDefault();
+      setPlaying(false);
+      seek(moves[e.key]());
+    } else if (e.key === " ") {
+      e.preventDefault();
+      setPlaying(!playing);
+    }
+  });
+
+  function stepFromHash() {
+    const m = /^#step=(\d+)$/.exec(location.hash);
+    return m ? Math.min(LAST, Number(m[1])) : null;
+  }
+  window.addEventListener("hashchange", () => { const k = stepFromHash(); if (k !== null && k !== current) seek(k); });
+
+  function layoutAll() { for (const p of panels) p.layout(); }
+  // Canvases are drawn at their laid-out width: when a column changes width, lay out again.
+  let resizeTimer = null;
+  const widths = new Map();
+  const resized = new ResizeObserver((entries) => {
+    const width = (e) => Math.round(e.contentRect.width);
+    const changed = entries.some((e) => widths.get(e.target) !== width(e));
+    for (const e of entries) widths.set(e.target, width(e));
+    if (!changed) return;
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => { layoutAll(); draw(current); }, 100);
+  });
+
+  layoutAll();
+  for (const stack of document.querySelectorAll(".stack")) {
+    widths.set(stack, stack.clientWidth);
+    resized.observe(stack);
+  }
+  T.layout = performance.now();
+  seek(stepFromHash() ?? 0);
+  // For scripts and benchmarks: the state is also in the data-* attributes.
+  window.nnreel = { seek, get step() { return current; }, last: LAST, firstDraw: null, timings: T, pyRepr, predict: (r, k, xs) => predict(RUNS[r], theta(RUNS[r], k), xs) };
+  // Ready once the first full draw has reached the screen, at the next frame.
+  requestAnimationFrame(() => {
+    window.nnreel.firstDraw = performance.now();
+    document.body.dataset.ready = "true";
+  });
+})();

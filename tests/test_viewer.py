@@ -1,0 +1,132 @@
+"""The viewer page as a file: self-contained, exact, deterministic; the offline plots template."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import json
+import re
+import struct
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nnreel import plots_template
+from nnreel.artifacts import write_samples
+from nnreel.checkpoints import encode_run
+from nnreel.config import DataConfig, ModelConfig, TrainConfig, parse_config
+from nnreel.errors import ConfigError
+from nnreel.io import CHECKPOINTS, SAMPLES, ArtifactError, write_lines
+from nnreel.network import Net
+from nnreel.params import read_config
+from nnreel.run_file import read_run
+from nnreel.stages import viewer as viewer_stage
+from tests.conftest import reference_samples
+from tests.repo import ROOT
+from tests.test_report import made_by, trained_steps
+
+PAGE = Path("reports/viewer.html")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """params.yaml, samples and a 30-step run in a temporary working directory."""
+    monkeypatch.chdir(tmp_path)
+    model, cfg = ModelConfig(), TrainConfig(steps=30, frozen=["b2"])
+    params = {"train": dataclasses.asdict(cfg), "video": {"fps": 12}, "viewer": {"grid_points": 50}}
+    Path("params.yaml").write_text(json.dumps(params), "utf-8")
+    xs, ys = reference_samples()
+    write_samples(SAMPLES, (xs, ys), DataConfig())
+    steps = trained_steps(model, cfg, xs, ys)
+    write_lines(CHECKPOINTS, encode_run(Net(model.arch).names, made_by(model, cfg), steps))
+    return tmp_path
+
+
+def inline(tag: str, page: str) -> str:
+    (text,) = re.findall(rf"<{tag}>(.*?)</{tag}>", page, re.DOTALL)
+    return str(text)
+
+
+def page_data(page: str) -> dict[str, Any]:
+    found = re.search(r'<script id="nnreel-data" type="application/json">(.*?)</script>', page)
+    assert found
+    value: dict[str, Any] = json.loads(found.group(1))
+    return value
+
+
+def doubles(text: str) -> list[float]:
+    """Little-endian IEEE doubles from base64, read back independently of the page."""
+    raw = base64.b64decode(text, validate=True)
+    return [v for (v,) in struct.iter_unpack("<d", raw)]
+
+
+def sha256(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+def test_the_page_is_one_file_whose_policy_allows_only_its_own_script_and_style(
+    project: Path,
+) -> None:
+    viewer_stage.main()
+    page = PAGE.read_text("utf-8")
+    assert "://" not in page
+    assert not re.search(r"\b(src|href)\s*=", page)
+    (csp,) = re.findall(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    rules = dict(rule.strip().split(" ", 1) for rule in csp.replace("&#x27;", "'").split(";"))
+    assert rules["default-src"] == "'none'"
+    assert rules["connect-src"] == "'none'"
+    assert rules["script-src"] == f"'sha256-{sha256(inline('script', page))}'"
+    assert rules["style-src"] == f"'sha256-{sha256(inline('style', page))}'"
+
+
+def test_the_page_holds_every_checkpoint_value_exactly_and_is_deterministic(
+    project: Path,
+) -> None:
+    viewer_stage.main()
+    first = PAGE.read_bytes()
+    data = page_data(first.decode("utf-8"))
+    run = read_run(read_config())
+    (shown,) = data["runs"]
+    assert data["fps"] == 12
+    assert doubles(shown["loss"]) == [s.loss for s in run.steps]
+    params = [list(p) for p in zip(*(s.params for s in run.steps), strict=True)]
+    assert [doubles(p) for p in shown["params"]] == params
+    grads = [list(g) for g in zip(*(s.grads for s in run.steps), strict=True)]
+    assert [doubles(g) for g in shown["grads"]] == grads
+    assert shown["samples"] == dict(zip("xy", map(list, reference_samples()), strict=True))
+    assert len(shown["grid"]) == 50
+    assert shown["frozen"] == ["b2"]
+    viewer_stage.main()
+    assert PAGE.read_bytes() == first
+
+
+def test_missing_checkpoints_name_the_stage_that_makes_them(project: Path) -> None:
+    CHECKPOINTS.unlink()
+    with pytest.raises(ArtifactError, match=r"checkpoints.jsonl: missing \(rebuild it with: dvc"):
+        viewer_stage.main()
+    assert not PAGE.exists()
+
+
+@pytest.mark.parametrize("points", [1, 5000, "many"])
+def test_a_bad_grid_size_names_its_key(points: object) -> None:
+    with pytest.raises(ConfigError, match=r"^viewer\.grid_points = "):
+        parse_config({"viewer": {"grid_points": points}})
+
+
+def test_the_committed_plots_template_inlines_the_vendored_libraries() -> None:
+    committed = (ROOT / ".dvc/offline_plots.html").read_text("utf-8")
+    vendor = ROOT / "src/nnreel/vendor"
+    built = plots_template.template(
+        [(vendor.parent / name).read_text("utf-8") for name in plots_template.LIBRARIES]
+    )
+    assert committed == built
+    assert "{plot_divs}" in committed and "{scripts}" not in committed
+    assert "sourceMappingURL" not in committed
+    assert "html_template = offline_plots.html" in (ROOT / ".dvc/config").read_text()
+    for folder in vendor.iterdir():
+        assert (folder / "LICENSE").is_file(), folder
+        name, version = folder.name.rsplit("-", 1)
+        build = (folder / f"{name}.min.js").read_text("utf-8")
+        assert f'version="{version}"' in build or f'"{version}"' in build, folder

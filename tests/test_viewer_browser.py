@@ -1,0 +1,399 @@
+"""The viewer and the offline plots page in a real browser: headless Chromium via Playwright.
+
+Without Chromium these tests skip with one line saying how to get it; under CI (CI=true)
+they fail instead.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nnreel import viewer
+from nnreel.checkpoints import Run, decode_run, encode_run
+from nnreel.config import Config, ModelConfig, TrainConfig
+from nnreel.io import package_text
+from nnreel.network import Net, Samples, init_params
+from nnreel.training import train
+from tests.conftest import reference_samples
+from tests.repo import ROOT, run
+
+CHROMIUM_ARGS = [
+    *("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"),
+    *("--disable-background-networking", "--disable-component-update", "--disable-sync"),
+]
+CHROMIUM = shutil.which("chromium")
+if CHROMIUM is None:
+    MISSING = (
+        "browser tests need Chromium, which is missing: install it with `apt-get install chromium`"
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(MISSING, pytrace=False)
+    pytest.skip(MISSING, allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page opened from file://, with every request and console error recorded."""
+
+    def __init__(
+        self, browser: Any, path: Path, hash: str = "", ready: str = "body[data-ready=true]"
+    ) -> None:
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("console", self.console)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+        )
+        self.url = path.as_uri()
+        self.page.goto(self.url + hash)
+        self.page.wait_for_selector(ready, timeout=10_000)
+
+    def console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def attr(self, selector: str, name: str) -> str:
+        value = self.page.get_attribute(selector, name)
+        assert value is not None, (selector, name)
+        return str(value)
+
+    def steps(self) -> set[int]:
+        """The steps every panel says it shows."""
+        return {
+            int(s)
+            for s in self.page.eval_on_selector_all(
+                "[data-panel]", "els => els.map(e => e.dataset.step)"
+            )
+        }
+
+    def close(self) -> None:
+        self.page.close()
+
+
+def make_run(
+    hidden: list[int] | None = None,
+    activation: str = "softplus",
+    steps: int = 600,
+    lr: float = 0.01,
+    frozen: list[str] | None = None,
+    samples: Samples | None = None,
+) -> tuple[Run, Samples]:
+    """A run trained with the real code, read back through the checkpoints format."""
+    model = ModelConfig(hidden=hidden or [2], activation=activation, output_bias=hidden is not None)
+    cfg = Config(model=model, train=TrainConfig(steps=steps, lr=lr, frozen=frozen or []))
+    xs, ys = samples or reference_samples()
+    net = Net(model.arch)
+    init = init_params(net.arch, cfg.seed, model.init.sigma)
+    states = train(net, [init[n] for n in net.names], xs, ys, cfg.train)
+    lines = list(encode_run(net.names, cfg, states))
+    return decode_run(lines), (xs, ys)
+
+
+def write_page(tmp: Path, runs: dict[str, tuple[Run, Samples]], fps: int = 30) -> Path:
+    script, style = package_text("web/viewer.js"), package_text("web/viewer.css")
+    if len(runs) == 1:
+        ((label, (r, s)),) = runs.items()
+        html = viewer.page("nnreel viewer", [viewer.run_data(r, s, label, 400)], fps, script, style)
+    else:
+        html = viewer.compare_page(runs, fps, 400, script, style)
+    path = tmp / "viewer.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def default_run() -> tuple[Run, Samples]:
+    return make_run()
+
+
+@pytest.fixture(scope="module")
+def default_page(
+    browser: Any, default_run: tuple[Run, Samples], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Page]:
+    page = Page(browser, write_page(tmp_path_factory.mktemp("viewer"), {"run": default_run}))
+    yield page
+    page.close()
+
+
+def assert_shows(page: Page, run: Run, k: int) -> None:
+    """Every panel, the loss readout and the value table show exactly step k of `run`."""
+    assert page.steps() == {k}
+    loss = page.attr("[data-loss]", "data-loss")
+    assert loss == repr(run.steps[k].loss) and float(loss) == run.steps[k].loss
+    rows = page.page.eval_on_selector_all(
+        "[data-panel=values] tr[data-param]",
+        "rows => rows.map(r => [r.dataset.param, r.dataset.value, r.dataset.grad])",
+    )
+    expected = [
+        [name, repr(v), repr(g)]
+        for name, v, g in zip(run.names, run.steps[k].params, run.steps[k].grads, strict=True)
+    ]
+    assert rows == expected
+    floats = [[v, g] for v, g in zip(run.steps[k].params, run.steps[k].grads, strict=True)]
+    assert [[float(v), float(g)] for _, v, g in rows] == floats
+
+
+def test_the_page_loads_from_file_with_no_error_and_no_other_request(
+    default_page: Page,
+) -> None:
+    assert default_page.requests == [default_page.url]
+    assert default_page.errors == []
+    csp = default_page.attr('meta[http-equiv="Content-Security-Policy"]', "content")
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+    panels = default_page.page.eval_on_selector_all(
+        "[data-panel]", "els => els.map(e => e.dataset.panel)"
+    )
+    assert panels == ["fit", "values", "loss", "gradients", "params"]
+
+
+def test_a_blocked_request_fails_loudly(default_page: Page) -> None:
+    default_page.page.evaluate("fetch('file:///etc/hostname').catch(() => {})")
+    default_page.page.wait_for_timeout(100)
+    assert any("Content Security Policy" in e for e in default_page.errors)
+    default_page.errors.clear()
+
+
+def test_fifty_random_seeks_each_show_exactly_the_checkpoint(
+    default_page: Page, default_run: tuple[Run, Samples]
+) -> None:
+    run, _ = default_run
+    page, p = default_page, default_page.page
+    rng = random.Random(12)
+    last = run.steps[-1].step
+    for i in range(50):
+        way = ("slider", "keys", "box", "hash")[i % 4]
+        if way == "slider":
+            k = rng.randrange(last + 1)
+            p.fill("#step-slider", str(k))
+        elif way == "box":
+            k = rng.randrange(last + 1)
+            p.fill("#step-box", str(k))
+            p.press("#step-box", "Enter")
+        elif way == "hash":
+            k = rng.randrange(last + 1)
+            p.evaluate(f"location.hash = '#step={k}'")
+            p.wait_for_function(f"() => document.body.dataset.step === '{k}'")
+        else:
+            now = int(page.attr("body", "data-step"))
+            k = min(last, max(0, now + rng.randrange(-15, 16)))
+            p.focus("#step-slider")
+            tens, ones = divmod(abs(k - now), 10)
+            arrow = "ArrowRight" if k > now else "ArrowLeft"
+            for _ in range(tens):
+                p.keyboard.press(f"Shift+{arrow}")
+            for _ in range(ones):
+                p.keyboard.press(arrow)
+        assert_shows(page, run, k)
+        assert p.input_value("#step-slider") == str(k)
+    p.wait_for_function(f"() => location.hash === '#step={k}'")
+    assert page.errors == []
+
+
+def test_every_key_binding(default_page: Page, default_run: tuple[Run, Samples]) -> None:
+    run, _ = default_run
+    p = default_page.page
+    p.fill("#step-box", "100")
+    p.press("#step-box", "Enter")
+    p.focus("#step-slider")
+    for key, expected in [
+        ("ArrowRight", 101),
+        ("ArrowLeft", 100),
+        ("Shift+ArrowRight", 110),
+        ("Shift+ArrowLeft", 100),
+        ("End", 600),
+        ("ArrowRight", 600),
+        ("Home", 0),
+        ("ArrowLeft", 0),
+        ("Shift+ArrowRight", 10),
+    ]:
+        p.keyboard.press(key)
+        assert_shows(default_page, run, expected)
+    p.keyboard.press("Space")
+    p.wait_for_function("() => Number(document.body.dataset.step) > 10")
+    assert default_page.attr("#play", "data-playing") == "true"
+    p.focus("#play")  # Space on the focused play button toggles once, not twice
+    p.keyboard.press("Space")
+    assert default_page.attr("#play", "data-playing") == "false"
+    stopped = int(default_page.attr("body", "data-step"))
+    p.wait_for_timeout(150)
+    assert int(default_page.attr("body", "data-step")) == stopped
+    assert_shows(default_page, run, stopped)
+    for text, expected in [("250", 250), ("99999", 600), ("", 600), ("-3", 600)]:
+        p.fill("#step-box", text)
+        p.press("#step-box", "Enter")
+        assert_shows(default_page, run, expected)
+        assert p.input_value("#step-box") == str(expected)
+
+
+def test_hovering_a_history_reads_the_value_at_the_hovered_step(
+    default_page: Page, default_run: tuple[Run, Samples]
+) -> None:
+    run, _ = default_run
+    p = default_page.page
+    box = p.locator("[data-panel=loss] canvas.overlay").bounding_box()
+    assert box is not None
+    # The loss frame spans the canvas less its margins (58 px left, 12 px right).
+    left, width = box["x"] + 58, box["width"] - 70
+    for k in (0, 150, 600):
+        p.mouse.move(left + width * k / 600, box["y"] + box["height"] / 2)
+        readout = "[data-panel=loss] .readout"
+        assert int(default_page.attr(readout, "data-hover-step")) == k
+        assert default_page.attr(readout, "data-hover-value") == repr(run.steps[k].loss)
+    p.mouse.move(0, 0)
+
+
+@pytest.mark.parametrize(
+    ("hidden", "activation"),
+    [(None, "softplus"), (None, "relu"), (None, "tanh"), (None, "sigmoid"), ([3, 2], "tanh")],
+)
+def test_the_page_curves_agree_with_net_predict(
+    browser: Any, tmp_path: Path, hidden: list[int] | None, activation: str
+) -> None:
+    run, samples = make_run(hidden, activation, steps=60, lr=0.02)
+    page = Page(browser, write_page(tmp_path, {"run": (run, samples)}))
+    net, grid = Net(run.config.model.arch), viewer.dense_grid(samples[0], 400)
+    for k in random.Random(activation).sample(range(61), 10):
+        preds, contributions = net.predict(run.steps[k].params, grid)
+        got = page.page.evaluate(f"nnreel.predict(0, {k}, {grid!r})")
+        for mine, theirs in [
+            (got["preds"], preds),
+            *zip(got["contributions"], contributions, strict=True),
+        ]:
+            assert len(mine) == len(theirs) == 400
+            for a, b in zip(mine, theirs, strict=True):
+                assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300), (k, a, b)
+    assert page.errors == []
+    page.close()
+
+
+def test_play_advances_and_stops_at_the_last_step(browser: Any, tmp_path: Path) -> None:
+    made = make_run(steps=40)
+    run = made[0]
+    page = Page(browser, write_page(tmp_path, {"run": made}, fps=30))
+    p = page.page
+    p.select_option("#speed", "2")
+    p.evaluate(
+        "() => { window.seen = []; new MutationObserver(() => "
+        "seen.push([Number(document.body.dataset.step), performance.now()]))"
+        ".observe(document.body, {attributes: true, attributeFilter: ['data-step']}); }"
+    )
+    started = float(p.evaluate("() => performance.now()"))
+    p.click("#play")
+    p.wait_for_function("() => document.querySelector('#play').dataset.playing === 'false'")
+    seen = p.evaluate("() => seen")
+    steps = [int(k) for k, _ in seen]
+    assert steps == sorted(set(steps)) and len(steps) >= 3 and steps[-1] == 40, steps
+    # 40 steps at 30 fps x 2 take 2/3 s; a slow machine may take longer, never shorter.
+    assert seen[-1][1] - started >= 0.9 * 1000 * 40 / 60
+    assert_shows(page, run, 40)
+    page.close()
+
+
+def test_a_deep_link_opens_at_its_step_and_the_slider_updates_it(
+    browser: Any, default_run: tuple[Run, Samples], tmp_path: Path
+) -> None:
+    run, _ = default_run
+    page = Page(browser, write_page(tmp_path, {"run": default_run}), "#step=123")
+    assert_shows(page, run, 123)
+    page.page.fill("#step-slider", "321")
+    page.page.wait_for_function("() => location.hash === '#step=321'")
+    assert_shows(page, run, 321)
+    page.close()
+
+
+def test_a_diverged_run_shows_its_banner_at_the_last_step(browser: Any, tmp_path: Path) -> None:
+    run, _ = make_run(lr=2.0, steps=200)
+    assert run.diverged is not None
+    last = run.steps[-1].step
+    page = Page(browser, write_page(tmp_path, {"run": (run, reference_samples())}))
+    banner = page.page.locator(".banner")
+    assert not banner.is_visible()
+    page.page.keyboard.press("End")
+    assert banner.is_visible()
+    assert f"Diverged at step {run.diverged['step']}" in banner.inner_text()
+    assert page.steps() == {last}
+    page.close()
+
+
+def test_frozen_parameters_are_marked(browser: Any, tmp_path: Path) -> None:
+    page = Page(browser, write_page(tmp_path, {"run": make_run(steps=20, frozen=["b2"])}))
+    marked = page.page.eval_on_selector_all(
+        "tr[data-frozen=true]", "rows => rows.map(r => r.dataset.param)"
+    )
+    assert marked == ["b2"]
+    assert "frozen" in page.page.locator("tr[data-param=b2]").inner_text()
+    page.close()
+
+
+def test_a_compare_page_of_three_runs_moves_them_together(browser: Any, tmp_path: Path) -> None:
+    runs = {
+        "short": make_run(steps=50),
+        "tanh": make_run(activation="tanh", steps=120, lr=0.02),
+        "deep": make_run([3, 2], steps=80),
+    }
+    page = Page(browser, write_page(tmp_path, runs))
+    p = page.page
+    assert page.errors == [] and page.requests == [page.url]
+    for k in (0, 37, 65, 119, 120):
+        p.fill("#step-slider", str(k))
+        fits = p.eval_on_selector_all(
+            "[data-panel=fit]", "els => els.map(e => [e.dataset.run, e.dataset.step])"
+        )
+        assert fits == [[name, str(min(k, r.steps[-1].step))] for name, (r, _) in runs.items()]
+        losses = p.eval_on_selector_all(
+            "[data-loss]", "els => els.map(e => [e.dataset.run, e.dataset.loss])"
+        )
+        assert losses == [
+            [name, repr(r.steps[min(k, r.steps[-1].step)].loss)] for name, (r, _) in runs.items()
+        ]
+        assert page.attr("[data-panel=loss]", "data-step") == str(k)
+    page.close()
+
+
+@pytest.mark.slow
+def test_dvc_plots_draw_the_loss_with_every_outside_request_blocked(
+    browser: Any, tmp_path: Path
+) -> None:
+    repo = tmp_path / "plots"
+    repo.mkdir()
+    run(repo, "git", "init", "-q")
+    run(repo, "dvc", "init", "-q")
+    shutil.copy(ROOT / ".dvc/config", repo / ".dvc/config")
+    shutil.copy(ROOT / ".dvc/offline_plots.html", repo / ".dvc/offline_plots.html")
+    rows = [f"{k}\t{5.0 / (k + 1)!r}" for k in range(20)]
+    (repo / "history.tsv").write_text("step\tloss\n" + "\n".join(rows) + "\n")
+    (repo / "dvc.yaml").write_text("plots:\n  - history.tsv:\n      x: step\n      y: loss\n")
+    run(repo, "dvc", "plots", "show", "-o", "out")
+    page = Page(browser, repo / "out/index.html", ready=".vega-embed canvas, .vega-embed svg")
+    assert [u for u in page.requests if not u.startswith("file:")] == []
+    p = page.page
+    drawn = p.evaluate(
+        "() => { const c = document.querySelector('.vega-embed canvas');"
+        " if (!c) return document.querySelectorAll('.vega-embed svg path').length;"
+        " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " let n = 0; for (let i = 3; i < d.length; i += 4) n += d[i] > 0; return n; }"
+    )
+    assert drawn > 500
+    assert page.errors == []
+    page.close()

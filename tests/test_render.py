@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from PIL import Image
 
@@ -384,3 +385,63 @@ def test_limits_come_from_every_step_not_the_rendered_ones(
         render_stage.write_frames(out, run, samples, frame_steps(100, every, 200), cfg)
         last[every] = (out / "frame_000100.png").read_bytes()
     assert last[1] == last[50]
+
+
+def landscape_of(run: Run, samples: Samples) -> Any:
+    from nnreel.config import LandscapeConfig
+    from nnreel.landscape import landscape
+
+    return landscape(run, samples, LandscapeConfig(resolution=21))
+
+
+def test_the_landscape_panel_follows_the_path_beside_a_larger_fit_and_overlaps_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, samples = project(tmp_path, monkeypatch, "train: {steps: 40}\n")
+    land = landscape_of(run, samples)
+    r = FrameRenderer(run, samples, 1600, 1000, land=land)
+    assert r.landscape is not None
+    ax = r.landscape.ax
+    renderer_ = r.canvas.get_renderer()
+    panel = ax.get_tightbbox(renderer_)  # with its colour bar, labels and title
+    assert ax.bbox.width * ax.bbox.height < r.curves_ax.bbox.width * r.curves_ax.bbox.height
+    for other in (r.curves_ax, r.legend.axes):
+        box = other.get_tightbbox(renderer_)
+        assert panel is not None and box is not None and not panel.overlaps(box)
+    (track,) = land.tracks
+    dots = [a for a in r.landscape.artists if isinstance(a, Line2D) and a.get_linestyle() == "None"]
+    for k in (0, 17, 40):
+        r.render(k)
+        assert [tuple(np.ravel(d.get_xydata())) for d in dots] == [
+            (track.coords[0][k], track.coords[1][k])
+        ]
+    again = FrameRenderer(run, samples, 1600, 1000, land=land)
+    assert again.render(17) == r.render(17)
+
+
+def test_frames_too_small_for_the_landscape_leave_it_to_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, samples = project(tmp_path, monkeypatch, "train: {steps: 5}\n")
+    r = FrameRenderer(run, samples, 640, 400, land=landscape_of(run, samples))
+    assert r.landscape is None
+    assert FrameRenderer(run, samples, 800, 500, land=landscape_of(run, samples)).landscape
+
+
+def test_the_render_stage_draws_the_landscape_only_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nnreel.stages import landscape as landscape_stage
+
+    params = "render: {width: 800, height: 500, every: 5, workers: 1}\ntrain: {steps: 5}\n"
+    project(tmp_path, monkeypatch, params + "landscape: {resolution: 11}\n")
+    landscape_stage.main()
+    render_stage.main()
+    with_panel = (FRAMES / "frame_000005.png").read_bytes()
+    (tmp_path / "data/landscape.json").unlink()  # not read when the switch is off
+    (tmp_path / "params.yaml").write_text(
+        params.replace("workers: 1", "workers: 1, landscape: false")
+        + "landscape: {resolution: 11}\n"
+    )
+    render_stage.main()
+    assert (FRAMES / "frame_000005.png").read_bytes() != with_panel

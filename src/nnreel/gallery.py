@@ -20,6 +20,7 @@ from nnreel.checkpoints import Run, decode_run, encode_run
 from nnreel.compose import compose
 from nnreel.data import make_samples
 from nnreel.io import atomic_path, read_text
+from nnreel.landscape import Landscape, landscape
 from nnreel.network import Net, Samples, init_params
 from nnreel.params import read_config
 from nnreel.render import FrameRenderer, encode_png
@@ -42,8 +43,11 @@ PRESETS: dict[str, list[str]] = {
 }
 
 
-def preset_run(overrides: list[str], conf: Path = Path("conf")) -> tuple[Run, Samples]:
-    """The run and samples of conf/ composed with `overrides`, trained in memory."""
+def preset_run(
+    overrides: list[str], conf: Path = Path("conf")
+) -> tuple[Run, Samples, Landscape | None]:
+    """The run, samples and (if the frames show it) landscape of conf/ composed with
+    `overrides`, computed in memory."""
     with tempfile.TemporaryDirectory() as tmp:
         params = Path(tmp) / "params.yaml"
         compose(params, conf, overrides)
@@ -53,7 +57,9 @@ def preset_run(overrides: list[str], conf: Path = Path("conf")) -> tuple[Run, Sa
     net, init = Net(cfg.model.arch), cfg.model.init
     theta = list(init_params(net.arch, cfg.seed, init.sigma, init.values).values())
     lines = list(encode_run(net.names, cfg, train(net, theta, xs, ys, cfg.train)))
-    return decode_run(lines), (xs, ys)
+    run = decode_run(lines)
+    land = landscape(run, (xs, ys), cfg.landscape) if cfg.render.landscape else None
+    return run, (xs, ys), land
 
 
 def tile(images: list[np.ndarray], columns: int) -> np.ndarray:
@@ -76,8 +82,8 @@ def main(argv: list[str]) -> None:
     width, height = (int(v) for v in args.size.split("x"))
     finals = []
     for name, overrides in PRESETS.items():
-        run, samples = preset_run(overrides)
-        renderer = FrameRenderer(run, samples, width, height, label=name)
+        run, samples, land = preset_run(overrides)
+        renderer = FrameRenderer(run, samples, width, height, label=name, land=land)
         last = run.steps[-1].step
         for k in (0, last // 2, last) if args.frames else (last,):
             png = renderer.render(k)

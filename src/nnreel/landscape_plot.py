@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -87,14 +88,31 @@ def panel_scale(height: int) -> float:
 class LandscapePanel:
     """The animated part of a drawn landscape; `artists` are redrawn at every step."""
 
-    def __init__(self, ax: Axes, land: Landscape, scale: float) -> None:
+    def __init__(
+        self,
+        ax: Axes,
+        land: Landscape,
+        scale: float,
+        min_pt: float = 0.0,
+        chars: int = 0,
+        notes: bool = True,
+    ) -> None:
         self.ax, self.land, self.scale = ax, land, scale
+        self.min_pt, self.chars, self.notes = min_pt, chars, notes
         self.artists: list[Artist] = []
         self._moves: list[tuple[Track, Any]] = []  # a path and how to show it at an index
         if land.mode == "curve":
             self._curve()
         else:
             self._plane()
+
+    def pt(self, base: float) -> float:
+        """A font size: `base` points scaled, never below the frame's legible minimum."""
+        return max(self.min_pt, base * self.scale)
+
+    def wrap(self, text: str) -> str:
+        """`text` in lines that fit the panel's width, when the panel set one."""
+        return textwrap.fill(text, self.chars) if self.chars else text
 
     def _animate(self, artist: Any) -> Any:
         artist.set_animated(True)
@@ -111,8 +129,8 @@ class LandscapePanel:
         ax.figure.colorbar(filled, cax=bar)
         bar.set_yticks(loss_ticks(float(z.min()), float(z.max())))
         bar.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(10**v)))
-        bar.tick_params(labelsize=7 * s, width=0.6 * s, length=2.5 * s)
-        bar.set_ylabel("loss (log scale)", fontsize=8 * s)
+        bar.tick_params(labelsize=self.pt(7), width=0.6 * s, length=2.5 * s)
+        bar.set_ylabel("loss (log scale)", fontsize=self.pt(8))
         for i, t in enumerate(land.tracks):
             colour = TRACK_COLOURS[i % len(TRACK_COLOURS)]
             x, y = t.coords
@@ -126,14 +144,14 @@ class LandscapePanel:
             self._moves.append(
                 (t, lambda idx, t=t, line=line, dot=dot: self._move(t, idx, line, dot))
             )
-        if len(land.tracks) == 1 and max_residual(land) > 0.0:
+        if self.notes and len(land.tracks) == 1 and max_residual(land) > 0.0:
             self._off_plane(land.tracks[0])
         ax.set_xlim(land.axes[0][0], land.axes[0][-1])
         ax.set_ylim(land.axes[1][0], land.axes[1][-1])
         if land.mode == "pca":
             ax.set_aspect("equal", adjustable="box")  # both axes are lengths in θ space
         if len(land.tracks) > 1:
-            ax.legend(fontsize=7 * s, loc="upper left", framealpha=0.8)
+            ax.legend(fontsize=self.pt(7), loc="upper left", framealpha=0.8)
         self._decorate(axis_label(land, 0), axis_label(land, 1))
 
     def _off_plane(self, t: Track) -> None:
@@ -143,12 +161,14 @@ class LandscapePanel:
             0.02,
             "",
             transform=self.ax.transAxes,
-            fontsize=7 * self.scale,
+            fontsize=self.pt(7),
             bbox={"facecolor": "white", "alpha": 0.8, "lw": 0},
         )
         self._animate(note)
         text = "step {}: off-plane {:.2g}"
-        self._moves.append((t, lambda i: note.set_text(text.format(t.steps[i], t.residual[i]))))
+        self._moves.append(
+            (t, lambda i: note.set_text(self.wrap(text.format(t.steps[i], t.residual[i]))))
+        )
 
     @staticmethod
     def _label(t: Track) -> str:
@@ -175,8 +195,9 @@ class LandscapePanel:
         line = self._animate(ax.plot([], [], "o", color="tab:blue", ms=3 * s, mew=0)[0])
         tangent = self._animate(ax.plot([], [], color="tab:red", lw=1.6 * s)[0])
         dot = self._animate(ax.plot([], [], "o", color="tab:red", mec="black", ms=6 * s)[0])
-        note = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=8 * s)
-        self._animate(note)
+        note = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=self.pt(8))
+        if self.notes:
+            self._animate(note)
         self._moves.append((t, lambda idx: self._tangent(t, idx, line, tangent, dot, note)))
         self._decorate(land.labels[0], "loss")
 
@@ -193,25 +214,29 @@ class LandscapePanel:
         line.set_data(x[: idx + 1], t.loss[: idx + 1])
         tangent.set_data([x0 - half, x0 + half], [y0 - g * half, y0 + g * half])
         dot.set_data([x0], [y0])
-        note.set_text(f"step {t.steps[idx]}: slope ∂loss/∂{self.land.labels[0]} = {g:.4g}")
+        note.set_text(
+            self.wrap(f"step {t.steps[idx]}: slope ∂loss/∂{self.land.labels[0]} = {g:.4g}")
+        )
 
     def _decorate(self, xlabel: str, ylabel: str) -> None:
         ax, s = self.ax, self.scale
-        ax.set_xlabel(xlabel, fontsize=8 * s)
-        ax.set_ylabel(ylabel, fontsize=8 * s)
-        ax.set_title(title(self.land), fontsize=9 * s)
-        ax.tick_params(labelsize=7 * s, width=0.6 * s, length=2.5 * s)
+        ax.set_xlabel(self.wrap(xlabel), fontsize=self.pt(8))
+        ax.set_ylabel(ylabel, fontsize=self.pt(8))
+        ax.set_title(self.wrap(title(self.land)), fontsize=self.pt(9))
+        ax.tick_params(labelsize=self.pt(7), width=0.6 * s, length=2.5 * s)
         for t in self.land.tracks:
-            if t.diverged_step is not None:
+            if self.notes and t.diverged_step is not None:
                 ax.text(
                     0.98,
                     0.02,
-                    f"{t.label + ': ' if t.label else ''}diverged at step {t.diverged_step}; "
-                    f"path shown to step {t.steps[-1]}",
+                    self.wrap(
+                        f"{t.label + ': ' if t.label else ''}diverged at step {t.diverged_step}; "
+                        f"path shown to step {t.steps[-1]}"
+                    ),
                     transform=ax.transAxes,
                     ha="right",
                     va="bottom",
-                    fontsize=7 * s,
+                    fontsize=self.pt(7),
                     color="tab:red",
                     bbox={"facecolor": "white", "alpha": 0.8, "lw": 0},
                 )
@@ -222,12 +247,21 @@ class LandscapePanel:
             move(max(0, bisect.bisect_right(t.steps, k) - 1))
 
 
-def draw_landscape(ax: Axes, land: Landscape, scale: float = 1.0) -> LandscapePanel:
+def draw_landscape(
+    ax: Axes,
+    land: Landscape,
+    scale: float = 1.0,
+    min_pt: float = 0.0,
+    chars: int = 0,
+    notes: bool = True,
+) -> LandscapePanel:
     """Draw the static surface into `ax`; the returned panel animates the path.
 
-    `scale` multiplies fonts, lines and markers; `panel_scale(frame height)` reads well.
+    `scale` multiplies fonts, lines and markers; `panel_scale(frame height)` reads well. No
+    font is smaller than `min_pt`; titles and notes wrap at `chars` characters, if given.
+    Without `notes`, the panel writes nothing over the surface (a frame says it elsewhere).
     """
-    return LandscapePanel(ax, land, scale)
+    return LandscapePanel(ax, land, scale, min_pt, chars, notes)
 
 
 def landscape_figure(land: Landscape) -> Figure:

@@ -28,6 +28,8 @@ from matplotlib.transforms import IdentityTransform
 from zlib_ng import zlib_ng
 
 from nnreel.checkpoints import Run
+from nnreel.landscape import Landscape
+from nnreel.landscape_plot import LandscapePanel, draw_landscape, panel_scale
 from nnreel.network import Net, Samples, neuron_params
 
 DPI = 100
@@ -36,6 +38,8 @@ LIMIT_POINTS = 50  # grid points per step when the curves' range is taken over e
 HISTORY_POINTS = 2000  # longer histories are thinned; drawing more points shows nothing new
 MIN_PT = 10.6  # DejaVu's x-height is 0.547 em: at 100 dpi, 10.6 pt keeps it above 8 px
 PANEL_PX = (150, 105)  # the least width and height of a legible history panel
+LANDSCAPE_SHARE = 1.6  # of the top row's width, beside the fit's 2.7 and the values' 1
+LANDSCAPE_MIN = (800, 500)  # the smallest frame that holds the landscape panel legibly
 STRONG_LINES = 12  # a panel overlaying more histories marks only their current values
 EDGE_MARK_EVERY = 8  # grid points between the marks of a curve beyond the panel's edge
 COLOURS = (
@@ -295,6 +299,12 @@ def encode_png(rgba: np.ndarray, rows: np.ndarray | None = None) -> bytes:
     )
 
 
+def landscape_fits(width: int, height: int) -> bool:
+    """Whether a frame this size holds the landscape panel legibly beside the fit; a smaller
+    one leaves it to the report."""
+    return width >= LANDSCAPE_MIN[0] and height >= LANDSCAPE_MIN[1]
+
+
 def neuron_label(j: int, n: int, long: bool = True) -> str:
     """Legend entry of neuron j of n; past 8 neurons, one entry stands for them all."""
     if n <= len(COLOURS):
@@ -322,6 +332,7 @@ class FrameRenderer:
     """The figure for one run, built once; `render(k)` is the PNG of step k.
 
     `peers` are runs shown beside this one (in a comparison): the axes hold their values too.
+    `land`, if given, adds the loss landscape under the path between the fit and the values.
     """
 
     def __init__(
@@ -332,6 +343,7 @@ class FrameRenderer:
         height: int,
         label: str = "",
         peers: Peers = (),
+        land: Landscape | None = None,
     ) -> None:
         self.run = run
         self.runs: Peers = [(run, samples), *peers]
@@ -355,11 +367,16 @@ class FrameRenderer:
         self.canvas: Any = FigureCanvasAgg(self.fig)  # Agg's blitting calls are untyped
         self.animated: list[Any] = []
         self.png_scratch = png_rows(height, width)  # reused: no 6 MB allocation a frame
+        self.digits = 4  # significant digits of the values beside the legend
         outer = self.fig.add_gridspec(2, 1, height_ratios=(2, 1))
-        top = outer[0].subgridspec(1, 2, width_ratios=(2.7, 1))
+        if not landscape_fits(width, height):
+            land = None
+        ratios = (2.7, 1) if land is None else (2.7, LANDSCAPE_SHARE, 1)  # the fit stays largest
+        top = outer[0].subgridspec(1, len(ratios), width_ratios=ratios)
         self.curves_ax = self.fig.add_subplot(top[0])
         self._curves(samples)
-        side = self.fig.add_subplot(top[1])
+        self.landscape = None if land is None else self._landscape(top[1], land, sum(ratios))
+        side = self.fig.add_subplot(top[-1])
         self._legend(side)
         self._histories(outer[1])
         self._freeze(side)
@@ -418,6 +435,16 @@ class FrameRenderer:
         title = self.fig.suptitle(self._title(0), fontsize=size, family="monospace")
         self.title = self._animate(title)
 
+    def _landscape(self, spec: Any, land: Landscape, share: float) -> LandscapePanel:
+        """The loss surface under the path, its text wrapped to the panel's width."""
+        size = pt(9 * panel_scale(self.size[1]) / 1.6, self.s)
+        width = self.size[0] * LANDSCAPE_SHARE / share * 0.8  # less the colour bar and margins
+        chars = max(16, int(width / (0.55 * size * DPI / 72)))
+        ax = self.fig.add_subplot(spec)
+        panel = draw_landscape(ax, land, panel_scale(self.size[1]), MIN_PT, chars, notes=False)
+        self.animated += panel.artists
+        return panel
+
     def _legend(self, ax: Axes) -> None:
         """Right of the curves: the legend; the parameter values go below it."""
         ax.set_axis_off()
@@ -425,7 +452,8 @@ class FrameRenderer:
         order = [labels.index("samples"), *(i for i, t in enumerate(labels) if t != "samples")]
         self.legend = ax.legend(
             [handles[i] for i in order], [labels[i] for i in order], loc="upper left",
-            fontsize=pt(10, self.s), borderaxespad=0.0,
+            fontsize=pt(10, self.s), borderaxespad=0.0, handlelength=1.5, handletextpad=0.5,
+            borderpad=0.3,
         )  # fmt: skip
         self.legend.set_in_layout(False)
 
@@ -436,7 +464,11 @@ class FrameRenderer:
         line = 1.45 * size * DPI / 72  # pixels between rows
         advance = 0.602 * size * DPI / 72  # DejaVu Sans Mono's advance is 0.602 em
         self.width = max(map(len, self.net.names))
-        per_row = max(1, int((ax.bbox.x1 - ax.bbox.x0) // (advance * (self.width + 15))))
+        chars = int((ax.bbox.x1 - ax.bbox.x0) // advance)
+        per_row = max(1, chars // (self.width + 15))
+        if per_row == 1:  # one column: no padding, and 3 digits where 4 would not fit
+            self.width = 0
+            self.digits = 4 if chars >= max(map(len, self.net.names)) + 13 else 3
         trained = [n for n in self.net.names if n not in self.frozen]
         frozen = [n for n in self.net.names if n in self.frozen]
         rows = value_rows(trained, self.owner, per_row)
@@ -464,7 +496,7 @@ class FrameRenderer:
         """The divergence notice at the bottom of the side column; the height it takes."""
         assert self.run.diverged is not None
         d = self.run.diverged
-        chars = max(12, int((ax.bbox.x1 - ax.bbox.x0) / (0.62 * size * DPI / 72)) - 2)
+        chars = max(12, int((ax.bbox.x1 - ax.bbox.x0) / (0.7 * size * DPI / 72)) - 1)  # bold
         wrapped = textwrap.fill(f"diverged at step {d['step']}: {d['reason']}", chars)
         self.divergence = self._animate(
             ax.text(
@@ -473,8 +505,9 @@ class FrameRenderer:
                 bbox={"facecolor": "white", "edgecolor": DIVERGED, "pad": 3},
             )
         )  # fmt: skip
-        renderer = self.canvas.get_renderer()
-        text = self.divergence.get_window_extent(renderer).height
+        self.divergence.set_visible(True)  # an invisible text measures as nothing
+        text = self.divergence.get_window_extent(self.canvas.get_renderer()).height
+        self.divergence.set_visible(False)
         return float(text) + 4 * size * DPI / 72  # its box's padding and a line of space
 
     def _row_colour(self, names: list[str]) -> Any:
@@ -487,7 +520,9 @@ class FrameRenderer:
         if names[0] not in self.net.names:
             return names[0]
         at = {name: i for i, name in enumerate(self.net.names)}
-        return "  ".join(f"{n:>{self.width}} = {params[at[n]]:<10.4g}" for n in names).rstrip()
+        return "  ".join(
+            f"{n:>{self.width}} = {params[at[n]]:<10.{self.digits}g}" for n in names
+        ).rstrip()
 
     def _histories(self, spec: Any) -> None:
         """Bottom third: the loss and the gradient of every trained parameter, as many panels
@@ -615,6 +650,8 @@ class FrameRenderer:
             dots.set_data(np.full(history.shape[1], k), history[k])
         if self.run.diverged:
             self.divergence.set_visible(k == self.last)
+        if self.landscape is not None:
+            self.landscape.update(k)
 
     def png(self) -> bytes:
         """The current frame as PNG bytes: the background plus the animated artists."""

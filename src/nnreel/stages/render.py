@@ -13,14 +13,16 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from nnreel import landscape
 from nnreel.artifacts import read_samples
 from nnreel.checkpoints import Run
 from nnreel.config import RenderConfig
 from nnreel.frames import frame_name, frame_steps
-from nnreel.io import FRAMES
+from nnreel.io import FRAMES, LANDSCAPE, read_artifact
+from nnreel.landscape import Landscape
 from nnreel.network import Samples
 from nnreel.params import read_config
-from nnreel.render import FrameRenderer
+from nnreel.render import FrameRenderer, landscape_fits
 from nnreel.run_file import read_run
 from nnreel.stages import run_stage
 
@@ -37,10 +39,10 @@ class Worker:
     current: Worker | None = None  # this process's worker, made once by `start`
 
     def __init__(
-        self, out: Path, run: Run, samples: Samples, steps: Sequence[int], cfg: RenderConfig
+        self, out: Path, run: Run, samples: Samples, land: Landscape | None, cfg: RenderConfig
     ) -> None:
         self.out = out
-        self.renderer = FrameRenderer(run, samples, cfg.width, cfg.height)
+        self.renderer = FrameRenderer(run, samples, cfg.width, cfg.height, land=land)
 
     def write(self, steps: Sequence[int]) -> int:
         """Render and write the frames of `steps`, one at a time; how many were written."""
@@ -57,11 +59,11 @@ def exit_with_parent() -> None:
         os._exit(1)
 
 
-def start(out: Path, run: Run, samples: Samples, steps: Sequence[int], cfg: RenderConfig) -> None:
+def start(out: Path, run: Run, samples: Samples, land: Landscape | None, cfg: RenderConfig) -> None:
     """Pool initializer: Ctrl-C is the parent's to handle; build this process's figure once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=exit_with_parent, daemon=True).start()
-    Worker.current = Worker(out, run, samples, steps, cfg)
+    Worker.current = Worker(out, run, samples, land, cfg)
 
 
 def write_batch(steps: Sequence[int]) -> int:
@@ -70,12 +72,17 @@ def write_batch(steps: Sequence[int]) -> int:
 
 
 def render_into(
-    out: Path, run: Run, samples: Samples, steps: Sequence[int], cfg: RenderConfig
+    out: Path,
+    run: Run,
+    samples: Samples,
+    steps: Sequence[int],
+    cfg: RenderConfig,
+    land: Landscape | None,
 ) -> None:
     """Frames of `steps` into the existing directory `out`, on cfg.workers processes."""
     batches = [steps[i : i + BATCH] for i in range(0, len(steps), BATCH)]
     workers = min(cfg.workers or os.cpu_count() or 1, len(batches))
-    args = (out, run, samples, steps, cfg)
+    args = (out, run, samples, land, cfg)
     if workers == 1:
         worker = Worker(*args)
         with tqdm(total=len(steps), desc="render", unit="frame", disable=None) as bar:
@@ -92,7 +99,12 @@ def render_into(
 
 
 def write_frames(
-    out: Path, run: Run, samples: Samples, steps: Sequence[int], cfg: RenderConfig
+    out: Path,
+    run: Run,
+    samples: Samples,
+    steps: Sequence[int],
+    cfg: RenderConfig,
+    land: Landscape | None = None,
 ) -> None:
     """Render into a temporary sibling of `out` and rename it into place only when complete."""
     tmp, old = out.with_name(f".{out.name}.tmp"), out.with_name(f".{out.name}.old")
@@ -100,7 +112,7 @@ def write_frames(
         shutil.rmtree(stale, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        render_into(tmp, run, samples, steps, cfg)
+        render_into(tmp, run, samples, steps, cfg, land)
         if out.exists():
             out.rename(old)
         tmp.rename(out)
@@ -119,7 +131,9 @@ def main() -> None:
     run = read_run(config)
     samples = read_samples(config.data)
     steps = frame_steps(run.steps[-1].step, cfg.every, cfg.max_frames)
-    write_frames(FRAMES, run, samples, steps, cfg)
+    shown = cfg.landscape and landscape_fits(cfg.width, cfg.height)
+    land = read_artifact(LANDSCAPE, "landscape", landscape.from_json) if shown else None
+    write_frames(FRAMES, run, samples, steps, cfg, land)
 
 
 if __name__ == "__main__":

@@ -26,9 +26,10 @@ matplotlib.use("Agg")
 from matplotlib import pyplot as plt
 
 from nnreel.checkpoints import Run
-from nnreel.config import Config, RenderConfig
+from nnreel.config import Config, LandscapeConfig, RenderConfig
 from nnreel.data import make_samples
 from nnreel.frames import frame_steps
+from nnreel.landscape import Landscape, landscape
 from nnreel.network import Net, init_params
 from nnreel.stages.render import write_frames
 from nnreel.training import train
@@ -93,28 +94,37 @@ def time_notebook(run: Run, samples: Samples, steps: Sequence[int]) -> float:
         return fps(len(steps), time.perf_counter() - start)
 
 
-def time_stage(run: Run, samples: Samples, steps: Sequence[int], workers: int) -> float:
+def time_stage(
+    run: Run, samples: Samples, steps: Sequence[int], workers: int, land: Landscape | None
+) -> float:
     cfg = RenderConfig(width=WIDTH, height=HEIGHT, workers=workers)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        write_frames(Path(tmp) / "frames", run, samples, steps, cfg)
+        write_frames(Path(tmp) / "frames", run, samples, steps, cfg, land)
         return fps(len(steps), time.perf_counter() - start)
 
 
 def main() -> None:
     run, samples = default_run()
+    land = landscape(run, samples, LandscapeConfig())
     steps = frame_steps(run.steps[-1].step, 1, 5000)[:FAST_FRAMES]
     print(f"python {platform.python_version()}, matplotlib {matplotlib.__version__}, ", end="")
     print(f"{os.cpu_count()} CPUs; {WIDTH}x{HEIGHT} frames of the default run")
     picks = steps[:: len(steps) // NOTEBOOK_FRAMES][:NOTEBOOK_FRAMES]
     notebook = time_notebook(run, samples, picks)
     print(f"reference notebook's procedure, {len(picks)} frames: {notebook:8.2f} frames/s")
-    one = time_stage(run, samples, steps, 1)
-    print(f"nnreel, 1 worker, {len(steps)} frames:              {one:8.2f} frames/s")
-    two = time_stage(run, samples, steps, 2)
-    print(f"nnreel, 2 workers, {len(steps)} frames:             {two:8.2f} frames/s")
-    print(f"nnreel 1 worker / notebook:   {one / notebook:6.1f}x  (goal: >= 50x)")
-    print(f"nnreel 2 workers / 1 worker: {two / one:5.2f}x")
+    rows = {}
+    for name, workers, panel in (
+        ("1 worker, landscape panel", 1, land),
+        ("1 worker, no landscape", 1, None),
+        ("2 workers, landscape panel", 2, land),
+    ):
+        rows[name] = time_stage(run, samples, steps, workers, panel)
+        print(f"nnreel, {name}, {len(steps)} frames: {rows[name]:8.2f} frames/s")
+    for name in ("1 worker, landscape panel", "1 worker, no landscape"):
+        print(f"nnreel {name} / notebook: {rows[name] / notebook:6.1f}x  (goal: >= 50x)")
+    two = rows["2 workers, landscape panel"] / rows["1 worker, landscape panel"]
+    print(f"nnreel 2 workers / 1 worker: {two:5.2f}x")
 
 
 if __name__ == "__main__":

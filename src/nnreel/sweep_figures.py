@@ -1,0 +1,193 @@
+"""Figures of a whole sweep: final loss over the grid, and every point's final frame."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib.image
+import numpy as np
+from matplotlib.figure import Figure
+
+from nnreel.render import DPI, log_scale
+
+DIVERGED = "tab:red"
+MISSING = "0.55"
+
+
+@dataclass(frozen=True)
+class Point:
+    """A planned point and what arrived of it: status is ok, missing or why it failed."""
+
+    name: str
+    overrides: list[str]
+    status: str
+    metrics: dict[str, Any]  # reports/metrics.json of the point; {} unless it arrived
+    frame: bytes  # its final frame, a PNG; b"" unless it arrived
+
+
+def value(pt: Point, key: str) -> str:
+    return next(o.split("=", 1)[1] for o in pt.overrides if o.split("=", 1)[0] == key)
+
+
+def number(text: str) -> float | None:
+    try:
+        x = float(text)
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
+
+
+def levels(points: Sequence[Point], key: str) -> list[str]:
+    """The values `key` takes, in grid order."""
+    return list(dict.fromkeys(value(pt, key) for pt in points))
+
+
+def numeric(values: Sequence[str]) -> bool:
+    return all(number(v) is not None for v in values)
+
+
+def final(pt: Point) -> float | None:
+    """The final loss of an arrived point that did not diverge."""
+    if pt.status != "ok" or pt.metrics.get("diverged"):
+        return None
+    loss = pt.metrics.get("final_loss")
+    return float(loss) if loss is not None and math.isfinite(loss) else None
+
+
+def series_label(pt: Point, keys: Sequence[str]) -> str:
+    return " ".join(f"{k}={value(pt, k)}" for k in keys) or "final loss"
+
+
+def lines_panel(ax: Any, keys: Sequence[str], points: Sequence[Point]) -> None:
+    """Final loss against the first key, one line per value of the other keys."""
+    first, rest = keys[0], list(keys[1:])
+    xs = levels(points, first)
+    pos = {v: (float(v) if numeric(xs) else float(i)) for i, v in enumerate(xs)}
+    losses = [x for pt in points if (x := final(pt)) is not None]
+    series: dict[str, list[Point]] = {}
+    for pt in points:
+        series.setdefault(series_label(pt, rest), []).append(pt)
+    for name, pts in series.items():
+        ys = [final(pt) for pt in pts]
+        ax.plot(
+            [pos[value(pt, first)] for pt in pts],
+            [np.nan if y is None else y for y in ys],
+            marker="o",
+            label=name,
+        )
+    if losses and log_scale(losses):
+        ax.set_yscale("log")
+    if numeric(xs) and log_scale(list(pos.values())):  # lr grids are spaced by factors
+        ax.set_xscale("log")
+    ax.set_xticks([pos[v] for v in xs], xs)
+    ax.minorticks_off()
+    edge_marks(ax, first, points, pos)
+    ax.set_xlabel(first)
+    ax.set_ylabel("final loss")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", title=" ".join(rest) if rest else None)
+
+
+def edge_marks(ax: Any, first: str, points: Sequence[Point], pos: dict[str, float]) -> None:
+    """Diverged points at the top edge and missing ones at the bottom, never off the panel."""
+    top = [pt for pt in points if pt.status == "ok" and pt.metrics.get("diverged")]
+    lost = [pt for pt in points if pt.status != "ok"]
+    for pts, y, marker, colour, text in (
+        (top, 1.0, "^", DIVERGED, "diverged"),
+        (lost, 0.0, "v", MISSING, "missing or failed"),
+    ):
+        if pts:
+            ax.plot(
+                [pos[value(pt, first)] for pt in pts],
+                [y] * len(pts),
+                marker,
+                color=colour,
+                markersize=10,
+                clip_on=False,
+                transform=ax.get_xaxis_transform(),
+                label=f"{text} ({len(pts)})",
+            )
+
+
+def heatmap_panel(fig: Figure, ax: Any, keys: Sequence[str], points: Sequence[Point]) -> None:
+    """log10 of the final loss over two numeric keys; diverged and missing cells say so."""
+    xs, ys = levels(points, keys[0]), levels(points, keys[1])
+    grid = np.full((len(ys), len(xs)), np.nan)
+    for pt in points:
+        loss = final(pt)
+        if loss is not None and loss > 0:
+            grid[ys.index(value(pt, keys[1])), xs.index(value(pt, keys[0]))] = math.log10(loss)
+    image = ax.imshow(grid, cmap="viridis_r", aspect="auto", origin="lower")
+    ax.set_facecolor("0.85")
+    fig.colorbar(image, ax=ax, label="log10 final loss (darker is lower)")
+    for pt in points:
+        i, j = ys.index(value(pt, keys[1])), xs.index(value(pt, keys[0]))
+        loss = final(pt)
+        if pt.status != "ok":
+            text, colour = "missing", "black"
+        elif pt.metrics.get("diverged"):
+            text, colour = f"diverged\nstep {pt.metrics.get('diverged_step')}", DIVERGED
+        else:
+            text, colour = (f"{loss:.3g}" if loss is not None else "?"), "white"
+        ax.text(j, i, text, ha="center", va="center", fontsize=8, color=colour)
+    ax.set_xticks(range(len(xs)), xs)
+    ax.set_yticks(range(len(ys)), ys)
+    ax.set_xlabel(keys[0])
+    ax.set_ylabel(keys[1])
+
+
+def sweep_figure(keys: Sequence[str], points: Sequence[Point]) -> Figure:
+    """Final loss against the first swept key, and a heatmap when two numeric keys form a grid."""
+    keys = list(keys) or ["point"]
+    if keys == ["point"]:
+        points = [
+            Point(pt.name, [*pt.overrides, f"point={pt.name}"], pt.status, pt.metrics, pt.frame)
+            for pt in points
+        ]
+    heat = len(keys) == 2 and all(numeric(levels(points, k)) for k in keys)
+    fig = Figure(figsize=(13 if heat else 7, 5), dpi=DPI, layout="constrained")
+    axes = fig.subplots(1, 2 if heat else 1, squeeze=False)[0]
+    lines_panel(axes[0], keys, points)
+    if heat:
+        heatmap_panel(fig, axes[1], keys, points)
+    ok = sum(pt.status == "ok" for pt in points)
+    fig.suptitle(f"Final loss of {ok} of {len(points)} points")
+    return fig
+
+
+def decode(png: bytes) -> np.ndarray:
+    return np.asarray(matplotlib.image.imread(io.BytesIO(png), format="png"))
+
+
+def contact_figure(keys: Sequence[str], points: Sequence[Point], tile: float = 3.2) -> Figure:
+    """Every point's final frame as small multiples: a row per value of the first key."""
+    rows = len(levels(points, keys[0])) if keys else math.ceil(math.sqrt(len(points)))
+    cols = math.ceil(len(points) / rows)
+    fig = Figure(figsize=(tile * cols, tile * 0.72 * rows), dpi=DPI, layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
+    best = min((pt for pt in points if final(pt) is not None), key=final, default=None)  # type: ignore[arg-type]
+    for ax, pt in zip(axes.flat, points, strict=False):
+        if pt.status == "ok":
+            ax.imshow(decode(pt.frame), interpolation="antialiased")
+        else:
+            ax.set_facecolor("0.9")
+            ax.text(0.5, 0.5, pt.status, ha="center", va="center", transform=ax.transAxes)
+        diverged = pt.status == "ok" and bool(pt.metrics.get("diverged"))
+        colour = DIVERGED if diverged else "tab:green" if pt is best else "0.6"
+        for spine in ax.spines.values():
+            spine.set(color=colour, linewidth=3 if colour != "0.6" else 1)
+        note = " (best)" if pt is best else " (diverged)" if diverged else ""
+        ax.set_title(
+            f"{pt.name}{note}\n{series_label(pt, keys)}",
+            fontsize=8,
+            color=colour if colour != "0.6" else "black",
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in axes.flat[len(points) :]:
+        ax.set_axis_off()
+    return fig

@@ -290,13 +290,17 @@ def work(name: str, shard: int, jobs: int) -> None:
     done, local = exp_refs(list(remote)), local_exps()
     todo = []
     for pt in mine:
-        if pt["name"] in done:
+        if pt["name"] in done and pt["name"] not in local:
             print(f"{pt['name']}: already on origin, skipped")
-        else:
+        else:  # one run here is pushed again: a killed push may have sent the ref without data
             todo.append(pt)
 
     def one(pt: dict[str, Any]) -> str | None:
-        reason = push(pt["name"]) if pt["name"] in local else run_point(pt)
+        if pt["name"] in local:
+            print(f"{pt['name']}: ran in this clone before, pushing it", flush=True)
+            reason = push(pt["name"])
+        else:
+            reason = run_point(pt)
         ref = f"{FAILED}/{pt['name']}"
         if reason:
             mark_failed(pt["name"], reason)

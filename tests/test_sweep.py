@@ -140,7 +140,7 @@ def kill_after_first_push(world: Path, worker: subprocess.Popen[str], before: in
         assert time.monotonic() < deadline, "shard 2 pushed nothing"
         time.sleep(0.2)
     os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait()
+    worker.communicate()
 
 
 @pytest.mark.slow
@@ -173,9 +173,10 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
     assert "grid-5: running train.lr=0.02 seed=2" in again
     assert again.count("running") == 1
     assert exps_on_origin(world) == [f"grid-{i}" for i in range(6)]
-    assert "already on origin, skipped" in finish(
-        start(machines[0], "work", "grid", "--shard", "0")
-    )
+    elsewhere = finish(start(collector, "work", "grid", "--shard", "0"))  # a fresh clone
+    assert "grid-0: already on origin, skipped" in elsewhere
+    assert "grid-3: already on origin, skipped" in elsewhere
+    assert "running" not in elsewhere
 
     done = run(collector, *sweep_cmd(collector, "collect", "grid"))
     out = collector / "sweeps/grid"

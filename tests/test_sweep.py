@@ -169,11 +169,12 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
     assert "grid-2" in exps_on_origin(world)
     assert "grid-5" not in exps_on_origin(world)
     again = finish(start(machines[2], "work", "grid", "--shard", "2"))
-    assert "grid-2: ran in this clone before" in again
+    assert "grid-2: already in this clone, pushing it" in again
     assert "grid-5: running train.lr=0.02 seed=2" in again
     assert again.count("running") == 1
     assert exps_on_origin(world) == [f"grid-{i}" for i in range(6)]
-    elsewhere = finish(start(collector, "work", "grid", "--shard", "0"))  # a fresh clone
+    fresh = clone(world, "fresh")
+    elsewhere = finish(start(fresh, "work", "grid", "--shard", "0"))
     assert "grid-0: already on origin, skipped" in elsewhere
     assert "grid-3: already on origin, skipped" in elsewhere
     assert "running" not in elsewhere

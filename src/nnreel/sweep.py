@@ -297,7 +297,7 @@ def work(name: str, shard: int, jobs: int) -> None:
 
     def one(pt: dict[str, Any]) -> str | None:
         if pt["name"] in local:
-            print(f"{pt['name']}: ran in this clone before, pushing it", flush=True)
+            print(f"{pt['name']}: already in this clone, pushing it", flush=True)
             reason = push(pt["name"])
         else:
             reason = run_point(pt)

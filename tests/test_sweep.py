@@ -194,9 +194,10 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
     assert f"python -m nnreel.compare {' '.join(best[:4])}" in done.stdout
     assert f"**{best[0]}**" in (out / "README.md").read_text()
 
-    contact = Image.open(out / "contact.png")
-    assert contact.size == (2 * 320, round(3 * 320 * 0.72))  # 3 learning rates by 2 seeds
-    assert Image.open(out / "sweep.png").size == (1300, 500)  # lines beside a heatmap
+    with Image.open(out / "contact.png") as contact:  # 3 learning rates by 2 seeds
+        assert contact.size == (2 * 320, round(3 * 320 * 0.72))
+    with Image.open(out / "sweep.png") as figure:  # lines beside a heatmap
+        assert figure.size == (1300, 500)
     monkeypatch.chdir(collector)
     figures_hold_one_mark_per_point()
 

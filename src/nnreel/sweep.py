@@ -42,6 +42,7 @@ EXP_REF = re.compile(r"refs/exps/[0-9a-f]{2}/[0-9a-f]{38}/(?P<name>[^/]+)")
 FAILED = "refs/sweep-failures"  # a worker marks a point that failed here, so collect can tell
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 NOT_SWEEPS = ["--", ".", ":(exclude)sweeps"]
+DVC = ["dvc", "--wait-for-lock"]  # runs of one clone (-j) share its lock while they set up
 yaml = YAML(typ="safe", pure=True)
 yaml.default_flow_style = None
 
@@ -267,14 +268,14 @@ def run_point(point: dict[str, Any]) -> str | None:
     name = point["name"]
     sets = [a for o in point["overrides"] for a in ("-S", str(o))]
     print(f"{name}: running {' '.join(point['overrides'])}", flush=True)
-    args = ["dvc", "exp", "run", "--temp", "--pull", "--allow-missing", "-n", name, *sets]
+    args = [*DVC, "exp", "run", "--temp", "--pull", "--allow-missing", "-n", name, *sets]
     if subprocess.run(args).returncode:
         return "dvc exp run failed"
     return push(name)
 
 
 def push(name: str) -> str | None:
-    result = subprocess.run(["dvc", "exp", "push", "origin", name])
+    result = subprocess.run([*DVC, "exp", "push", "origin", name])
     return "dvc exp push failed" if result.returncode else None
 
 

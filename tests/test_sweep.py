@@ -23,7 +23,7 @@ from nnreel.io import read_config, read_samples
 from nnreel.network import Net, init_params
 from nnreel.sweep_figures import contact_figure, sweep_figure
 from nnreel.training import train
-from tests.repo import reproduced_repo, run
+from tests.repo import ROOT, reproduced_repo, run
 
 GRID = ["train.lr=0.005,0.01,0.02", "seed=1,2"]
 POINTS = [(lr, seed) for lr in ("0.005", "0.01", "0.02") for seed in ("1", "2")]
@@ -65,6 +65,14 @@ def test_the_same_grid_gives_the_same_file_and_the_file_reads_back() -> None:
 def test_a_bad_plan_names_its_problem(name: str, grid: list[str], shards: int, says: str) -> None:
     with pytest.raises(UserError, match=says.replace("+", r"\+")):
         sweep.make_plan(name, grid, shards, "b")
+
+
+def test_plan_refuses_a_point_whose_config_is_invalid(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    points = sweep.make_plan("s", ["train.lr=0.01,oops", "seed=1"], 1, "b").points
+    with pytest.raises(UserError, match=r"train.lr=oops seed=1: train.lr = 'oops'"):
+        sweep.check_points(points)
+    sweep.check_points(points[:1])
 
 
 # --- Three machines and a collector -----------------------------------------------------------

@@ -133,10 +133,6 @@ def value_of(point: dict[str, Any], key: str) -> str:
     raise KeyError(key)
 
 
-def label(point: dict[str, Any], keys: Sequence[str]) -> str:
-    return " ".join(f"{k}={value_of(point, k)}" for k in keys)
-
-
 # --- Git and DVC ------------------------------------------------------------------------------
 
 
@@ -209,7 +205,8 @@ def check_points(points: Sequence[dict[str, Any]]) -> None:
             try:
                 compose(params, Path("conf"), list(p["overrides"]))
             except Exception as e:  # Hydra raises many kinds for a bad override
-                raise UserError(f"{label(p, [])}{' '.join(p['overrides'])}: {e}") from None
+                first = str(e).splitlines()[0] if str(e) else type(e).__name__
+                raise UserError(f"{' '.join(p['overrides'])}: {first}") from None
             try:
                 read_config(params)
             except UserError as e:

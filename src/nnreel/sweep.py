@@ -254,9 +254,9 @@ def check_base(p: Plan) -> None:
         )
 
 
-def mark_failed(name: str, reason: str) -> None:
+def mark_failed(name: str, shard: int, reason: str) -> None:
     """Record on origin that point `name` failed, so collect reports it as failed."""
-    commit = run("git", "commit-tree", EMPTY_TREE, "-m", f"{name} failed: {reason}")
+    commit = run("git", "commit-tree", EMPTY_TREE, "-m", f"failed on shard {shard}: {reason}")
     run("git", "push", "-q", "-f", "origin", f"{commit}:{FAILED}/{name}")
 
 
@@ -301,7 +301,7 @@ def work(name: str, shard: int, jobs: int) -> None:
             reason = run_point(pt)
         ref = f"{FAILED}/{pt['name']}"
         if reason:
-            mark_failed(pt["name"], reason)
+            mark_failed(pt["name"], shard, reason)
         elif ref in failed_before:
             run("git", "push", "-q", "origin", f":{ref}")
         return reason
@@ -313,7 +313,7 @@ def work(name: str, shard: int, jobs: int) -> None:
         print(f"{pt['name']} ({' '.join(pt['overrides'])}): {reason}", file=sys.stderr)
     print(f"shard {shard}: {len(mine) - len(failed)} of {len(mine)} points on origin")
     if failed:
-        raise Incomplete(f"shard {shard}: {len(failed)} points failed")
+        raise Incomplete(f"shard {shard}: {len(failed)} of {len(mine)} points failed")
 
 
 # --- collect ----------------------------------------------------------------------------------

@@ -241,8 +241,13 @@ def test_a_missing_remote_and_a_wrong_base_are_refused_with_one_line(world: Path
     assert (result.returncode, result.stderr.count("\n")) == (2, 1)
     assert "no git remote 'origin'" in result.stderr
 
-    moved = clone(world, "moved")
-    (moved / "README.md").write_text("changed\n")
+    edited = clone(world, "edited")
+    (edited / "README.md").write_text("changed\n")
+    result = run(edited, *sweep_cmd(edited, "work", "grid", "--shard", "0"), check=False)
+    assert (result.returncode, result.stderr.count("\n")) == (2, 1)
+    assert "uncommitted changes (README.md" in result.stderr
+
+    moved = edited
     run(moved, "git", "commit", "-qam", "code after the plan")
     result = run(moved, *sweep_cmd(moved, "work", "grid", "--shard", "0"), check=False)
     assert (result.returncode, result.stderr.count("\n")) == (2, 1)

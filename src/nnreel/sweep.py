@@ -213,12 +213,16 @@ def check_points(points: Sequence[dict[str, Any]]) -> None:
                 raise UserError(f"{' '.join(p['overrides'])}: {e}") from None
 
 
-def plan(name: str, sweep: Sequence[str], shards: int) -> Path:
-    check_clone()
+def check_committed(then: str) -> None:
+    """Refuse uncommitted changes outside sweeps/: `dvc exp run` would run them too."""
     dirty = run("git", "status", "--porcelain", "--untracked-files=no", *NOT_SWEEPS)
     if dirty:
-        first = dirty.splitlines()[0][3:]
-        raise UserError(f"uncommitted changes ({first} …): commit them so workers run them")
+        raise UserError(f"uncommitted changes ({dirty.splitlines()[0][3:]} …): {then}")
+
+
+def plan(name: str, sweep: Sequence[str], shards: int) -> Path:
+    check_clone()
+    check_committed("commit them, so that every worker runs them")
     new = make_plan(name, sweep, shards, code_commit())
     check_points(new.points)
     path = SWEEPS / f"{name}.yaml"
@@ -246,6 +250,7 @@ def plan(name: str, sweep: Sequence[str], shards: int) -> Path:
 def check_base(p: Plan) -> None:
     if subprocess.run(["git", "cat-file", "-e", f"{p.base}^{{commit}}"]).returncode:
         raise UserError(f"the sweep's base commit {p.base[:10]} is not in this clone: git fetch")
+    check_committed(f"the sweep runs the base commit {p.base[:10]} as it is; stash them")
     here = code_commit()
     if here != p.base:
         raise UserError(

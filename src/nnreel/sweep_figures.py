@@ -10,6 +10,7 @@ from typing import Any
 
 import matplotlib.image
 import numpy as np
+from matplotlib.colors import LogNorm, Normalize
 from matplotlib.figure import Figure
 
 from nnreel.render import DPI, log_scale
@@ -114,26 +115,30 @@ def edge_marks(ax: Any, first: str, points: Sequence[Point], pos: dict[str, floa
 
 
 def heatmap_panel(fig: Figure, ax: Any, keys: Sequence[str], points: Sequence[Point]) -> None:
-    """log10 of the final loss over two numeric keys; diverged and missing cells say so."""
+    """Final loss over two numeric keys, darker is lower; diverged and missing cells say so."""
     xs, ys = levels(points, keys[0]), levels(points, keys[1])
     grid = np.full((len(ys), len(xs)), np.nan)
     for pt in points:
         loss = final(pt)
-        if loss is not None and loss > 0:
-            grid[ys.index(value(pt, keys[1])), xs.index(value(pt, keys[0]))] = math.log10(loss)
-    image = ax.imshow(grid, cmap="viridis_r", aspect="auto", origin="lower")
-    ax.set_facecolor("0.85")
-    fig.colorbar(image, ax=ax, label="log10 final loss (darker is lower)")
+        if loss is not None:
+            grid[ys.index(value(pt, keys[1])), xs.index(value(pt, keys[0]))] = loss
+    losses = [float(x) for x in grid.flat if not math.isnan(x)]
+    norm = LogNorm() if losses and log_scale(losses) else Normalize()
+    image = ax.imshow(grid, cmap="viridis", norm=norm, aspect="auto", origin="lower")
+    ax.set_facecolor("0.9")  # cells without a loss
+    fig.colorbar(image, ax=ax, label="final loss (darker is lower)")
     for pt in points:
         i, j = ys.index(value(pt, keys[1])), xs.index(value(pt, keys[0]))
         loss = final(pt)
         if pt.status != "ok":
-            text, colour = "missing", "black"
-        elif pt.metrics.get("diverged"):
+            text, colour = pt.status.split(" ")[0], "black"
+        elif loss is None:
             text, colour = f"diverged\nstep {pt.metrics.get('diverged_step')}", DIVERGED
         else:
-            text, colour = (f"{loss:.3g}" if loss is not None else "?"), "white"
-        ax.text(j, i, text, ha="center", va="center", fontsize=8, color=colour)
+            r, g, b, _ = image.cmap(image.norm(loss))
+            dark = 0.3 * r + 0.6 * g + 0.1 * b < 0.5
+            text, colour = f"{loss:.4g}", "white" if dark else "black"
+        ax.text(j, i, text, ha="center", va="center", fontsize=9, color=colour)
     ax.set_xticks(range(len(xs)), xs)
     ax.set_yticks(range(len(ys)), ys)
     ax.set_xlabel(keys[0])
@@ -155,8 +160,18 @@ def sweep_figure(keys: Sequence[str], points: Sequence[Point]) -> Figure:
     if heat:
         heatmap_panel(fig, axes[1], keys, points)
     ok = sum(pt.status == "ok" for pt in points)
-    fig.suptitle(f"Final loss of {ok} of {len(points)} points")
+    diverged = sum(pt.status == "ok" and final(pt) is None for pt in points)
+    fig.suptitle(f"Final loss: {ok} of {len(points)} points arrived, {diverged} diverged")
     return fig
+
+
+def outcome(pt: Point) -> str:
+    """The final loss, or the step it diverged at, as a tile's title says it."""
+    if pt.status != "ok":
+        return ""
+    if pt.metrics.get("diverged"):
+        return f"at step {pt.metrics.get('diverged_step')}"
+    return f"final loss {pt.metrics['final_loss']:.4g}"
 
 
 def decode(png: bytes) -> np.ndarray:
@@ -182,7 +197,7 @@ def contact_figure(keys: Sequence[str], points: Sequence[Point], tile: float = 3
             spine.set(color=colour, linewidth=3 if colour != "0.6" else 1)
         note = " (best)" if pt is best else " (diverged)" if diverged else ""
         ax.set_title(
-            f"{pt.name}{note}\n{series_label(pt, keys)}",
+            f"{pt.name}{note}  {outcome(pt)}\n{series_label(pt, keys)}",
             fontsize=8,
             color=colour if colour != "0.6" else "black",
         )

@@ -170,7 +170,7 @@ def outcome(pt: Point) -> str:
     if pt.status != "ok":
         return ""
     if pt.metrics.get("diverged"):
-        return f"at step {pt.metrics.get('diverged_step')}"
+        return f"diverged at step {pt.metrics.get('diverged_step')}"
     return f"final loss {pt.metrics['final_loss']:.4g}"
 
 
@@ -195,7 +195,7 @@ def contact_figure(keys: Sequence[str], points: Sequence[Point], tile: float = 3
         colour = DIVERGED if diverged else "tab:green" if pt is best else "0.6"
         for spine in ax.spines.values():
             spine.set(color=colour, linewidth=3 if colour != "0.6" else 1)
-        note = " (best)" if pt is best else " (diverged)" if diverged else ""
+        note = " (best)" if pt is best else ""
         ax.set_title(
             f"{pt.name}{note}  {outcome(pt)}\n{series_label(pt, keys)}",
             fontsize=8,

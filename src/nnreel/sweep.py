@@ -217,7 +217,8 @@ def check_committed(then: str) -> None:
     """Refuse uncommitted changes outside sweeps/: `dvc exp run` would run them too."""
     dirty = run("git", "status", "--porcelain", "--untracked-files=no", *NOT_SWEEPS)
     if dirty:
-        raise UserError(f"uncommitted changes ({dirty.splitlines()[0][3:]} …): {then}")
+        first = dirty.splitlines()[0].split(maxsplit=1)[-1]  # "XY path", X blank and stripped
+        raise UserError(f"uncommitted changes ({first} …): {then}")
 
 
 def plan(name: str, sweep: Sequence[str], shards: int) -> Path:

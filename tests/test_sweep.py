@@ -4,7 +4,6 @@ run the shards, a fourth collects; real git, real dvc, real stages."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import os
 import signal
 import subprocess
@@ -137,7 +136,7 @@ def final_loss_in_process(repo: Path, lr: str, seed: str) -> float:
     net = Net(cfg.model.arch)
     init = init_params(net.arch, cfg.seed, cfg.model.init.sigma, cfg.model.init.values)
     assert cfg.train.lr == float(lr) and cfg.seed == int(seed)
-    steps = list(train(net, [init[n] for n in net.names], xs, ys, dataclasses.replace(cfg.train)))
+    steps = list(train(net, [init[n] for n in net.names], xs, ys, cfg.train))
     return steps[-1].loss
 
 

@@ -251,3 +251,19 @@ def test_a_missing_remote_and_a_wrong_base_are_refused_with_one_line(world: Path
     result = run(moved, *sweep_cmd(moved, "work", "grid", "--shard", "0"), check=False)
     assert (result.returncode, result.stderr.count("\n")) == (2, 1)
     assert "the sweep's base commit" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_point_that_fails_is_reported_as_failed_by_name_and_override(world: Path) -> None:
+    planner = world / "repo"
+    run(planner, *sweep_cmd(planner, "plan", "broken", "model.init.sigma=1e200"))
+    worker = clone(world, "broken-worker")
+    result = run(worker, *sweep_cmd(worker, "work", "broken", "--shard", "0"), check=False)
+    assert result.returncode == 1
+    assert "broken-0 (model.init.sigma=1e+200): dvc exp run failed" in result.stderr
+    assert "the initial loss or gradient is not finite" in result.stderr + result.stdout
+    collector = clone(world, "broken-collector")
+    result = run(collector, *sweep_cmd(collector, "collect", "broken"), check=False)
+    assert result.returncode == 1
+    said = "broken-0 (model.init.sigma=1e+200): failed on shard 0: dvc exp run failed"
+    assert said in result.stderr

@@ -4,6 +4,8 @@ run the shards, a fourth collects; real git, real dvc, real stages."""
 from __future__ import annotations
 
 import csv
+import io
+import math
 import os
 import signal
 import subprocess
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 from PIL import Image
 
 from nnreel import sweep
@@ -20,7 +23,7 @@ from nnreel.compose import compose
 from nnreel.errors import UserError
 from nnreel.io import read_config, read_samples
 from nnreel.network import Net, init_params
-from nnreel.sweep_figures import contact_figure, sweep_figure
+from nnreel.sweep_figures import Point, contact_figure, sweep_figure
 from nnreel.training import train
 from tests.repo import ROOT, reproduced_repo, run
 
@@ -267,3 +270,53 @@ def test_a_point_that_fails_is_reported_as_failed_by_name_and_override(world: Pa
     assert result.returncode == 1
     said = "broken-0 (model.init.sigma=1e+200): failed on shard 0: dvc exp run failed"
     assert said in result.stderr
+
+
+# --- The figures, in-process, on made-up outcomes ---------------------------------------------
+
+
+def tiny_png() -> bytes:
+    fig = Figure(figsize=(1.6, 1), dpi=50)
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+def outcome(name: str, overrides: list[str], loss: float | None, diverged: bool = False) -> Point:
+    """A point that arrived with `loss`, or (None) one that is missing."""
+    if loss is None:
+        return Point(name, overrides, "missing", {}, b"")
+    metrics = {"final_loss": loss, "diverged": diverged, "diverged_step": 3 if diverged else None}
+    return Point(name, overrides, "ok", metrics, tiny_png())
+
+
+def test_one_key_gives_one_line_and_no_heatmap() -> None:
+    points = [outcome(f"s-{i}", [f"train.lr={lr}"], 1.0 + i) for i, lr in enumerate([0.1, 0.2])]
+    fig = sweep_figure(["train.lr"], points)
+    assert len(fig.axes) == 1
+    assert [np.asarray(line.get_ydata()).tolist() for line in fig.axes[0].get_lines()] == [
+        [1.0, 2.0]
+    ]
+
+
+def test_diverged_and_missing_points_are_marked_not_plotted_as_losses() -> None:
+    keys = ["train.lr", "seed"]
+    points = [
+        outcome("s-0", ["train.lr=0.1", "seed=1"], 2.0),
+        outcome("s-1", ["train.lr=0.1", "seed=2"], None),
+        outcome("s-2", ["train.lr=10", "seed=1"], 1e30, diverged=True),
+        outcome("s-3", ["train.lr=10", "seed=2"], 3.0),
+    ]
+    fig = sweep_figure(keys, points)
+    lines, heat = fig.axes[0], fig.axes[1]
+    labels = [line.get_label() for line in lines.get_lines()]
+    assert labels == ["seed=1", "seed=2", "diverged (1)", "missing or failed (1)"]
+    losses = [float(y) for line in lines.get_lines()[:2] for y in np.asarray(line.get_ydata())]
+    assert [y for y in losses if not math.isnan(y)] == [2.0, 3.0]  # 1e30 is not drawn as a loss
+    assert sorted(t.get_text() for t in heat.texts) == ["2", "3", "diverged\nstep 3", "missing"]
+    sheet = contact_figure(keys, points)
+    titles = [ax.get_title() for ax in sheet.axes]
+    assert titles[0].startswith("s-0 (best)  final loss 2")
+    assert titles[2].startswith("s-2  diverged at step 3")
+    assert [t.get_text() for t in sheet.axes[1].texts] == ["missing"]
+    assert len([ax for ax in sheet.axes if ax.images]) == 3

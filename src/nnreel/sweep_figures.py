@@ -184,7 +184,8 @@ def contact_figure(keys: Sequence[str], points: Sequence[Point], tile: float = 3
     cols = math.ceil(len(points) / rows)
     fig = Figure(figsize=(tile * cols, tile * 0.72 * rows), dpi=DPI, layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False)
-    best = min((pt for pt in points if final(pt) is not None), key=final, default=None)  # type: ignore[arg-type]
+    losses = {pt.name: x for pt in points if (x := final(pt)) is not None}
+    best = min(losses, key=losses.__getitem__, default=None)
     for ax, pt in zip(axes.flat, points, strict=False):
         if pt.status == "ok":
             ax.imshow(decode(pt.frame), interpolation="antialiased")
@@ -192,10 +193,10 @@ def contact_figure(keys: Sequence[str], points: Sequence[Point], tile: float = 3
             ax.set_facecolor("0.9")
             ax.text(0.5, 0.5, pt.status, ha="center", va="center", transform=ax.transAxes)
         diverged = pt.status == "ok" and bool(pt.metrics.get("diverged"))
-        colour = DIVERGED if diverged else "tab:green" if pt is best else "0.6"
+        colour = DIVERGED if diverged else "tab:green" if pt.name == best else "0.6"
         for spine in ax.spines.values():
             spine.set(color=colour, linewidth=3 if colour != "0.6" else 1)
-        note = " (best)" if pt is best else ""
+        note = " (best)" if pt.name == best else ""
         ax.set_title(
             f"{pt.name}{note}  {outcome(pt)}\n{series_label(pt, keys)}",
             fontsize=8,

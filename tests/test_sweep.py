@@ -320,3 +320,21 @@ def test_diverged_and_missing_points_are_marked_not_plotted_as_losses() -> None:
     assert titles[2].startswith("s-2  diverged at step 3")
     assert [t.get_text() for t in sheet.axes[1].texts] == ["missing"]
     assert len([ax for ax in sheet.axes if ax.images]) == 3
+
+
+@pytest.mark.slow
+def test_planning_again_changes_nothing_and_another_grid_under_the_name_is_refused(
+    world: Path,
+) -> None:
+    planner = world / "repo"
+    head = run(planner, "git", "rev-parse", "HEAD").stdout
+    before = (planner / "sweeps/grid.yaml").read_bytes()
+    run(planner, *sweep_cmd(planner, "plan", "grid", *GRID, "--shards", "3"))
+    assert run(planner, "git", "rev-parse", "HEAD").stdout == head
+    assert (planner / "sweeps/grid.yaml").read_bytes() == before
+    other = run(
+        planner, *sweep_cmd(planner, "plan", "grid", "seed=1,2", "--shards", "3"), check=False
+    )
+    assert (other.returncode, other.stderr.count("\n")) == (2, 1)
+    assert "sweeps/grid.yaml already plans a different sweep" in other.stderr
+    assert (planner / "sweeps/grid.yaml").read_bytes() == before

@@ -399,8 +399,9 @@ def collect(name: str, partial: bool) -> None:
     p = read_plan(name)
     found = exp_refs(list(remote_refs("refs/exps/*")))
     refs = {pt["name"]: found[pt["name"]] for pt in p.points if pt["name"] in found}
+    absent = {pt["name"] for pt in p.points} - set(refs)
     failed = remote_refs(f"{FAILED}/*")
-    reasons = failure_reasons({r: s for r, s in failed.items() if r.rsplit("/", 1)[1] not in refs})
+    reasons = failure_reasons({r: s for r, s in failed.items() if r.rsplit("/", 1)[1] in absent})
     if refs:
         print(f"pulling {len(refs)} experiments of {name} (dvc exp pull)", flush=True)
         run("dvc", "exp", "pull", "origin", *refs.values())

@@ -299,6 +299,14 @@ def test_one_key_gives_one_line_and_no_heatmap() -> None:
     ]
 
 
+def test_one_key_lays_the_contact_sheet_out_near_square() -> None:
+    points = [outcome(f"s-{i}", [f"seed={i}"], 1.0) for i in range(5)]
+    fig = contact_figure(["seed"], points)
+    spec = fig.axes[0].get_subplotspec()
+    assert spec is not None and spec.get_geometry()[:2] == (2, 3)
+    assert len([ax for ax in fig.axes if ax.images]) == 5
+
+
 def test_diverged_and_missing_points_are_marked_not_plotted_as_losses() -> None:
     keys = ["train.lr", "seed"]
     points = [

@@ -179,9 +179,11 @@ def decode(png: bytes) -> np.ndarray:
 
 
 def contact_figure(keys: Sequence[str], points: Sequence[Point], tile: float = 3.2) -> Figure:
-    """Every point's final frame as small multiples: a row per value of the first key."""
-    rows = len(levels(points, keys[0])) if keys else math.ceil(math.sqrt(len(points)))
-    cols = math.ceil(len(points) / rows)
+    """Every point's final frame, a row per value of the first key; near square for one key."""
+    cols = math.ceil(len(points) / len(levels(points, keys[0])))
+    if len(keys) < 2:
+        cols = math.ceil(math.sqrt(len(points)))
+    rows = math.ceil(len(points) / cols)
     fig = Figure(figsize=(tile * cols, tile * 0.72 * rows), dpi=DPI, layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False)
     losses = {pt.name: x for pt in points if (x := final(pt)) is not None}

@@ -1,0 +1,349 @@
+"""Sweeps across machines: three full clones of one bare Git repository sharing one DVC remote
+run the shards, a fourth collects; real git, real dvc, real stages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+
+from nnreel import sweep
+from nnreel.artifacts import read_samples
+from nnreel.compose import compose
+from nnreel.errors import UserError
+from nnreel.network import Net, init_params
+from nnreel.params import read_config
+from nnreel.sweep_figures import Point, contact_figure, sweep_figure
+from nnreel.training import train
+from tests.repo import ROOT, reproduced_repo, run
+
+GRID = ["train.lr=0.005,0.01,0.02", "seed=1,2"]
+POINTS = [(lr, seed) for lr in ("0.005", "0.01", "0.02") for seed in ("1", "2")]
+
+
+# --- The plan, in-process ---------------------------------------------------------------------
+
+
+def test_a_grid_expands_in_order_with_stable_names_and_round_robin_shards() -> None:
+    plan = sweep.make_plan("lr", ["train.lr=0.1,0.2", "seed=range(1,4)", "render=preview"], 2, "b")
+    assert [p["name"] for p in plan.points] == [f"lr-{i}" for i in range(6)]
+    assert [p["overrides"] for p in plan.points][:4] == [
+        ["train.lr=0.1", "seed=1", "render=preview"],
+        ["train.lr=0.1", "seed=2", "render=preview"],
+        ["train.lr=0.1", "seed=3", "render=preview"],
+        ["train.lr=0.2", "seed=1", "render=preview"],
+    ]
+    assert [p["shard"] for p in plan.points] == [0, 1, 0, 1, 0, 1]
+    assert plan.keys == ["train.lr", "seed"]
+
+
+def test_the_same_grid_gives_the_same_file_and_the_file_reads_back() -> None:
+    one = sweep.plan_text(sweep.make_plan("s", GRID, 3, "abc"))
+    two = sweep.plan_text(sweep.make_plan("s", GRID, 3, "abc"))
+    assert one == two
+    assert sweep.parse_plan(one, Path("s.yaml")) == sweep.make_plan("s", GRID, 3, "abc")
+
+
+@pytest.mark.parametrize(
+    ("name", "grid", "shards", "says"),
+    [
+        ("a/b", GRID, 1, "sweep name 'a/b'"),
+        ("s", GRID, 0, "--shards 0"),
+        ("s", ["train.lr=0.1,"], 1, "cannot parse the sweep"),
+        ("s", ["seed=1,2", "seed=3,4"], 1, "a key is swept twice"),
+        ("s", ["+extra=1,2"], 1, "drop the +"),
+    ],
+)
+def test_a_bad_plan_names_its_problem(name: str, grid: list[str], shards: int, says: str) -> None:
+    with pytest.raises(UserError, match=says.replace("+", r"\+")):
+        sweep.make_plan(name, grid, shards, "b")
+
+
+def test_plan_refuses_a_point_whose_config_is_invalid(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    points = sweep.make_plan("s", ["train.lr=0.01,oops", "seed=1"], 1, "b").points
+    with pytest.raises(UserError, match=r"train.lr=oops seed=1: train.lr = 'oops'"):
+        sweep.check_points(points)
+    sweep.check_points(points[:1])
+
+
+# --- Three machines and a collector -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bare origin, a DVC remote directory and the planner's clone, pushed."""
+    tmp = tmp_path_factory.mktemp("sweep")
+    repo = reproduced_repo(tmp)
+    run(tmp, "git", "init", "-q", "--bare", "-b", "main", "origin.git")
+    run(repo, "dvc", "remote", "add", "-d", "store", str(tmp / "store"))
+    run(repo, "git", "remote", "add", "origin", str(tmp / "origin.git"))
+    run(repo, "git", "commit", "-qam", "share through a DVC remote")
+    run(repo, "git", "push", "-q", "origin", "main")
+    plan = run(repo, *sweep_cmd(repo, "plan", "grid", *GRID, "--shards", "3"))
+    assert "shard 2: 2 points" in plan.stdout
+    return tmp
+
+
+def clone(world: Path, name: str, *extra: str) -> Path:
+    run(world, "git", "clone", "-q", *extra, f"file://{world / 'origin.git'}", name)
+    return world / name
+
+
+def sweep_cmd(repo: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "nnreel.sweep", *args]
+
+
+def start(repo: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env["PYTHONPATH"] = str(repo / "src")
+    return subprocess.Popen(
+        sweep_cmd(repo, *args),
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, so the whole worker can be killed
+    )
+
+
+def finish(p: subprocess.Popen[str]) -> str:
+    out, _ = p.communicate()
+    assert p.returncode == 0, out
+    return out
+
+
+def exps_on_origin(world: Path) -> list[str]:
+    out = run(world, "git", "ls-remote", str(world / "origin.git"), "refs/exps/*").stdout
+    return sorted(line.rsplit("/", 1)[1] for line in out.splitlines())
+
+
+def final_loss_in_process(repo: Path, lr: str, seed: str) -> float:
+    """The final loss of one point, trained here from its composed config, without dvc."""
+    params = repo / "point.yaml"
+    compose(params, repo / "conf", [f"train.lr={lr}", f"seed={seed}"])
+    cfg = read_config(params)
+    params.unlink()
+    xs, ys = read_samples(cfg.data, repo / "data/samples.json")
+    net = Net(cfg.model.arch)
+    init = init_params(net.arch, cfg.seed, cfg.model.init.sigma, cfg.model.init.values)
+    assert cfg.train.lr == float(lr) and cfg.seed == int(seed)
+    steps = list(train(net, [init[n] for n in net.names], xs, ys, cfg.train))
+    return steps[-1].loss
+
+
+def kill_after_first_push(world: Path, worker: subprocess.Popen[str], before: int) -> None:
+    """Kill the worker's whole process group once its first point has reached origin."""
+    deadline = time.monotonic() + 300
+    while len(exps_on_origin(world)) <= before and worker.poll() is None:
+        assert time.monotonic() < deadline, "shard 2 pushed nothing"
+        time.sleep(0.2)
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.communicate()
+
+
+@pytest.mark.slow
+def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
+    world: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planner = world / "repo"
+    machines = [clone(world, f"machine{k}") for k in range(3)]
+    collector = clone(world, "collector")
+
+    shards = [start(machines[k], "work", "grid", "--shard", str(k)) for k in (0, 1)]
+    for p in shards:
+        finish(p)
+    assert exps_on_origin(world) == ["grid-0", "grid-1", "grid-3", "grid-4"]
+
+    # Shard 2 never ran: collect names its points and writes nothing.
+    early = run(collector, *sweep_cmd(collector, "collect", "grid"), check=False)
+    assert early.returncode == 1, early.stderr
+    assert "grid-2 (train.lr=0.01 seed=1): missing" in early.stderr
+    assert "grid-5 (train.lr=0.02 seed=2): missing" in early.stderr
+    assert "4 of 6 points arrived" in early.stderr
+    assert not (collector / "sweeps/grid").exists()
+
+    # Shard 2 is killed once its first point is on origin, then rerun: it finishes the rest.
+    kill_after_first_push(world, start(machines[2], "work", "grid", "--shard", "2"), 4)
+    assert "grid-2" in exps_on_origin(world)
+    assert "grid-5" not in exps_on_origin(world)
+    again = finish(start(machines[2], "work", "grid", "--shard", "2"))
+    assert "grid-2: already in this clone, pushing it" in again
+    assert "grid-5: running train.lr=0.02 seed=2" in again
+    assert again.count("running") == 1
+    assert exps_on_origin(world) == [f"grid-{i}" for i in range(6)]
+    fresh = clone(world, "fresh")
+    elsewhere = finish(start(fresh, "work", "grid", "--shard", "0"))
+    assert "grid-0: already on origin, skipped" in elsewhere
+    assert "grid-3: already on origin, skipped" in elsewhere
+    assert "running" not in elsewhere
+
+    done = run(collector, *sweep_cmd(collector, "collect", "grid"))
+    out = collector / "sweeps/grid"
+    with (out / "results.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["train.lr"], r["seed"]) for r in rows] == POINTS
+    assert [r["name"] for r in rows] == [f"grid-{i}" for i in range(6)]
+    assert all(r["status"] == "ok" for r in rows)
+    for r in rows:
+        expected = final_loss_in_process(planner, r["train.lr"], r["seed"])
+        assert float(r["final_loss"]) == expected, r
+    losses = {r["name"]: float(r["final_loss"]) for r in rows}
+    best = sorted(losses, key=losses.__getitem__)
+    assert f"python -m nnreel.compare {' '.join(best[:4])}" in done.stdout
+    assert f"**{best[0]}**" in (out / "README.md").read_text()
+
+    with Image.open(out / "contact.png") as contact:  # 3 learning rates by 2 seeds
+        assert contact.size == (2 * 320, round(3 * 320 * 0.72))
+    with Image.open(out / "sweep.png") as figure:  # lines beside a heatmap
+        assert figure.size == (1300, 500)
+    monkeypatch.chdir(collector)
+    figures_hold_one_mark_per_point()
+
+
+def figures_hold_one_mark_per_point() -> None:
+    """The contact sheet has a frame per point in grid order; the lines a loss per point."""
+    plan = sweep.read_plan("grid")
+    refs = sweep.local_exps()
+    points = [sweep.arrived_point(p, refs[p["name"]]) for p in plan.points]
+    fig = contact_figure(plan.keys, points)
+    titles = [ax.get_title().split("\n")[0].split(" ")[0] for ax in fig.axes if ax.images]
+    assert titles == [f"grid-{i}" for i in range(6)]
+    lines = sweep_figure(plan.keys, points).axes[0].get_lines()
+    ys = sorted(float(y) for line in lines for y in np.asarray(line.get_ydata()))
+    assert ys == sorted(p.metrics["final_loss"] for p in points)
+
+
+@pytest.mark.slow
+def test_a_shallow_clone_is_refused_with_one_line(world: Path) -> None:
+    shallow = clone(world, "shallow", "--depth", "1")
+    result = run(shallow, *sweep_cmd(shallow, "work", "grid", "--shard", "0"), check=False)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "this clone is shallow" in result.stderr
+    assert "fetch-depth: 0" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_missing_remote_and_a_wrong_base_are_refused_with_one_line(world: Path) -> None:
+    lost = clone(world, "no-remote")
+    run(lost, "git", "remote", "remove", "origin")
+    result = run(lost, *sweep_cmd(lost, "work", "grid", "--shard", "0"), check=False)
+    assert (result.returncode, result.stderr.count("\n")) == (2, 1)
+    assert "no git remote 'origin'" in result.stderr
+
+    edited = clone(world, "edited")
+    (edited / "README.md").write_text("changed\n")
+    result = run(edited, *sweep_cmd(edited, "work", "grid", "--shard", "0"), check=False)
+    assert (result.returncode, result.stderr.count("\n")) == (2, 1)
+    assert "uncommitted changes (README.md" in result.stderr
+
+    moved = edited
+    run(moved, "git", "commit", "-qam", "code after the plan")
+    result = run(moved, *sweep_cmd(moved, "work", "grid", "--shard", "0"), check=False)
+    assert (result.returncode, result.stderr.count("\n")) == (2, 1)
+    assert "the sweep's base commit" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_point_that_fails_is_reported_as_failed_by_name_and_override(world: Path) -> None:
+    planner = world / "repo"
+    run(planner, *sweep_cmd(planner, "plan", "broken", "model.init.sigma=1e200"))
+    worker = clone(world, "broken-worker")
+    result = run(worker, *sweep_cmd(worker, "work", "broken", "--shard", "0"), check=False)
+    assert result.returncode == 1
+    assert "broken-0 (model.init.sigma=1e+200): dvc exp run failed" in result.stderr
+    assert "the initial loss or gradient is not finite" in result.stderr + result.stdout
+    collector = clone(world, "broken-collector")
+    result = run(collector, *sweep_cmd(collector, "collect", "broken"), check=False)
+    assert result.returncode == 1
+    said = "broken-0 (model.init.sigma=1e+200): failed on shard 0: dvc exp run failed"
+    assert said in result.stderr
+
+
+# --- The figures, in-process, on made-up outcomes ---------------------------------------------
+
+
+def tiny_png() -> bytes:
+    fig = Figure(figsize=(1.6, 1), dpi=50)
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+def outcome(name: str, overrides: list[str], loss: float | None, diverged: bool = False) -> Point:
+    """A point that arrived with `loss`, or (None) one that is missing."""
+    if loss is None:
+        return Point(name, overrides, "missing", {}, b"")
+    metrics = {"final_loss": loss, "diverged": diverged, "diverged_step": 3 if diverged else None}
+    return Point(name, overrides, "ok", metrics, tiny_png())
+
+
+def test_one_key_gives_one_line_and_no_heatmap() -> None:
+    points = [outcome(f"s-{i}", [f"train.lr={lr}"], 1.0 + i) for i, lr in enumerate([0.1, 0.2])]
+    fig = sweep_figure(["train.lr"], points)
+    assert len(fig.axes) == 1
+    assert [np.asarray(line.get_ydata()).tolist() for line in fig.axes[0].get_lines()] == [
+        [1.0, 2.0]
+    ]
+
+
+def test_one_key_lays_the_contact_sheet_out_near_square() -> None:
+    points = [outcome(f"s-{i}", [f"seed={i}"], 1.0) for i in range(5)]
+    fig = contact_figure(["seed"], points)
+    spec = fig.axes[0].get_subplotspec()
+    assert spec is not None and spec.get_geometry()[:2] == (2, 3)
+    assert len([ax for ax in fig.axes if ax.images]) == 5
+
+
+def test_diverged_and_missing_points_are_marked_not_plotted_as_losses() -> None:
+    keys = ["train.lr", "seed"]
+    points = [
+        outcome("s-0", ["train.lr=0.1", "seed=1"], 2.0),
+        outcome("s-1", ["train.lr=0.1", "seed=2"], None),
+        outcome("s-2", ["train.lr=10", "seed=1"], 1e30, diverged=True),
+        outcome("s-3", ["train.lr=10", "seed=2"], 3.0),
+    ]
+    fig = sweep_figure(keys, points)
+    lines, heat = fig.axes[0], fig.axes[1]
+    labels = [line.get_label() for line in lines.get_lines()]
+    assert labels == ["seed=1", "seed=2", "diverged (1)", "missing or failed (1)"]
+    losses = [float(y) for line in lines.get_lines()[:2] for y in np.asarray(line.get_ydata())]
+    assert [y for y in losses if not math.isnan(y)] == [2.0, 3.0]  # 1e30 is not drawn as a loss
+    assert sorted(t.get_text() for t in heat.texts) == ["2", "3", "diverged\nstep 3", "missing"]
+    sheet = contact_figure(keys, points)
+    titles = [ax.get_title() for ax in sheet.axes]
+    assert titles[0].startswith("s-0 (best)  final loss 2")
+    assert titles[2].startswith("s-2  diverged at step 3")
+    assert [t.get_text() for t in sheet.axes[1].texts] == ["missing"]
+    assert len([ax for ax in sheet.axes if ax.images]) == 3
+
+
+@pytest.mark.slow
+def test_planning_again_changes_nothing_and_another_grid_under_the_name_is_refused(
+    world: Path,
+) -> None:
+    planner = world / "repo"
+    head = run(planner, "git", "rev-parse", "HEAD").stdout
+    before = (planner / "sweeps/grid.yaml").read_bytes()
+    run(planner, *sweep_cmd(planner, "plan", "grid", *GRID, "--shards", "3"))
+    assert run(planner, "git", "rev-parse", "HEAD").stdout == head
+    assert (planner / "sweeps/grid.yaml").read_bytes() == before
+    other = run(
+        planner, *sweep_cmd(planner, "plan", "grid", "seed=1,2", "--shards", "3"), check=False
+    )
+    assert (other.returncode, other.stderr.count("\n")) == (2, 1)
+    assert "sweeps/grid.yaml already plans a different sweep" in other.stderr
+    assert (planner / "sweeps/grid.yaml").read_bytes() == before

@@ -61,6 +61,7 @@ def reproduced_repo(tmp: Path) -> Path:
     run(repo, "dvc", "repro")
     shutil.copy(repo / "reports/final_frame.png", repo / "docs/final_frame.png")
     shutil.copy(repo / "reports/preview/training.gif", repo / "docs/training.gif")
+    run(repo, "python", "-m", "nnreel.gallery")  # of its own, shrunk, conf/
     run(repo, "git", "add", "-A")
     run(repo, "git", "commit", "-qm", "reproduced")
     return repo

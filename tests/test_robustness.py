@@ -132,7 +132,8 @@ def test_neurons_pushed_off_the_cliff_are_reported_dead(reproduced: Path, tmp_pa
     assert last["step"] == 12 and m["diverged"] is False
     assert saturated(last["params"], xs) == [1, 2]
     assert m["dead_neurons"] == [1, 2]
-    assert "| dead neurons | 1, 2 |" in (repo / "reports/report.md").read_text("utf-8")
+    report = (repo / "reports/report.md").read_text("utf-8")
+    assert "| dead neurons (zero slope at every sample) | 1, 2 |" in report
 
 
 def test_overflow_stops_within_five_steps_and_the_pipeline_still_succeeds(
@@ -179,7 +180,7 @@ def stages_run(source: Path | None, target: Path, *names: str) -> Path:
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     where = tmp_path_factory.mktemp("trained") / "run"
-    return stages_run(None, where, "validate", "generate", "train")
+    return stages_run(None, where, "validate", "generate", "train", "landscape")
 
 
 @pytest.fixture(scope="module")

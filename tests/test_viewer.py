@@ -122,7 +122,9 @@ def test_the_page_holds_the_landscape_exactly(project: Path) -> None:
 
 def test_a_missing_landscape_names_the_stage_that_makes_it(project: Path) -> None:
     LANDSCAPE.unlink()
-    with pytest.raises(ArtifactError, match=r"landscape.json: missing \(rebuild it with: dvc repro -f landscape\)"):
+    with pytest.raises(
+        ArtifactError, match=r"landscape.json: missing \(rebuild it with: dvc repro -f landscape\)"
+    ):
         viewer_stage.main()
     assert not PAGE.exists()
 

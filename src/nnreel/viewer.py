@@ -107,7 +107,7 @@ def landscape_data(land: Landscape) -> dict[str, Any]:
         "residual": packed(t.residual),
         "slope": packed(t.slope),
         "diverged_step": t.diverged_step,
-        "faithfulness": faithfulness(land),
+        "faithfulness": faithfulness(land).replace("`", ""),  # markdown quotes, not for the page
     }
 
 

@@ -543,7 +543,7 @@
   const VIRIDIS = [[68, 1, 84], [72, 24, 106], [71, 45, 123], [66, 64, 134], [59, 82, 139], [51, 99, 141],
     [44, 114, 142], [38, 130, 142], [33, 145, 140], [31, 160, 136], [40, 174, 128], [63, 188, 115], [94, 201, 98],
     [132, 212, 75], [173, 220, 48], [216, 226, 25], [253, 231, 37]];
-  const LANDSCAPE_SIZE = [500, 440];
+  const LANDSCAPE_SIZE = [500, 424];
   const PATH = "#ff3b30";
   const TANGENT_SHARE = 0.15; // the tangent reaches this share of the x-span to each side
 
@@ -618,7 +618,7 @@
       this.axisLabels(ctx, f, this.labels[0], this.labels[1]);
       const [x, y] = this.coords;
       ctx.save(); f.clip(ctx);
-      ctx.strokeStyle = PATH; ctx.globalAlpha = 0.4; ctx.lineWidth = 1;
+      ctx.strokeStyle = PATH; ctx.globalAlpha = 0.5; ctx.lineWidth = 1.2;
       this.path(ctx, this.last);
       ctx.globalAlpha = 1; ctx.lineWidth = 1.4;
       ctx.beginPath(); ctx.arc(f.sx(x[0]), f.sy(y[0]), 4.5, 0, 2 * Math.PI); ctx.stroke();
@@ -636,12 +636,13 @@
       ctx.save();
       ctx.font = FONT; ctx.fillStyle = "#444"; ctx.strokeStyle = "#444";
       ctx.textAlign = "left"; ctx.textBaseline = "middle";
+      // Ticks cross the bar itself: a dash beside a label would read as a minus sign.
       for (const v of logTicks(bar.ylim)) {
         const py = Math.round(bar.sy(v)) + 0.5;
-        ctx.beginPath(); ctx.moveTo(bar.x + bar.w, py); ctx.lineTo(bar.x + bar.w + 3, py); ctx.stroke();
-        ctx.fillText(tickLabel(v, v), bar.x + bar.w + 5, py);
+        ctx.beginPath(); ctx.moveTo(bar.x, py); ctx.lineTo(bar.x + bar.w, py); ctx.stroke();
+        ctx.fillText(tickLabel(v, v), bar.x + bar.w + 4, py);
       }
-      ctx.translate(bar.x + bar.w + 62, bar.y + bar.h / 2); ctx.rotate(Math.PI / 2);
+      ctx.translate(bar.x + bar.w + 48, bar.y + bar.h / 2); ctx.rotate(Math.PI / 2);
       ctx.textAlign = "center"; ctx.fillText(`${this.run.loss_name} (log scale)`, 0, 0);
       ctx.restore();
     }
@@ -649,7 +650,7 @@
       ctx.save();
       ctx.font = FONT; ctx.fillStyle = "#222";
       ctx.textAlign = "center"; ctx.textBaseline = "bottom";
-      ctx.fillText(xlabel, f.x + f.w / 2, this.size[1] - 1);
+      ctx.fillText(xlabel, f.x + f.w / 2, f.y + f.h + 34);
       ctx.translate(12, f.y + f.h / 2); ctx.rotate(-Math.PI / 2);
       ctx.textBaseline = "middle"; ctx.fillText(ylabel, 0, 0);
       ctx.restore();
@@ -715,7 +716,7 @@
       d.x = pyRepr(x);
       d.y = pyRepr(y);
       d.residual = pyRepr(this.residual[i]);
-      const ended = this.diverged !== null && s > this.last ? `diverged at step ${this.diverged}; the path stops at step ${this.last}. ` : "";
+      const ended = this.diverged !== null && s > this.last ? `diverged at step ${this.diverged}; the path stops at step ${this.last}; ` : "";
       if (curve) {
         d.slope = pyRepr(this.slope[i]);
         this.note.textContent = `${ended}step ${i}: ${this.labels[0]} = ${rounded(x)}, ${this.run.loss_name} = ${rounded(y)}, tangent slope ∂${this.run.loss_name}/∂${this.labels[0]} = ${rounded(this.slope[i])} (${d.slope})`;

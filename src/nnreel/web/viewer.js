@@ -575,6 +575,7 @@
         el("h2", { text: L.mode === "curve" ? `exact loss along ${L.labels[0]}, with the tangent at this step` : "exact loss on a plane through the path" }),
         el("p", { class: "faithful", text: L.faithfulness }),
         el("div", { class: "stack" }, this.canvas, this.overlay), this.note, this.readout);
+      if (L.mode !== "curve") this.note.before(el("div", { class: "pathnote", text: "path: ○ first step, × last step, ● this step; faint ahead, strong behind" }));
       this.overlay.addEventListener("mousemove", (e) => this.hover(e));
       this.overlay.addEventListener("mouseleave", () => this.unhover());
     }

@@ -186,7 +186,7 @@ def test_the_page_loads_from_file_with_no_error_and_no_other_request(
     panels = default_page.page.eval_on_selector_all(
         "[data-panel]", "els => els.map(e => e.dataset.panel)"
     )
-    assert panels == ["fit", "values", "loss", "landscape", "gradients", "params"]
+    assert panels == ["fit", "landscape", "values", "loss", "gradients", "params"]
 
 
 def test_a_blocked_request_fails_loudly(default_page: Page) -> None:
@@ -276,7 +276,9 @@ def test_hovering_a_history_reads_the_value_at_the_hovered_step(
 ) -> None:
     run, _ = default_run
     p = default_page.page
-    box = p.locator("[data-panel=loss] canvas.overlay").bounding_box()
+    overlay = p.locator("[data-panel=loss] canvas.overlay")
+    overlay.scroll_into_view_if_needed()
+    box = overlay.bounding_box()
     assert box is not None
     # The loss frame spans the canvas less its margins (58 px left, 12 px right).
     left, width = box["x"] + 58, box["width"] - 70

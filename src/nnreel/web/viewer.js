@@ -333,6 +333,7 @@
     constructor(run, limits) {
       this.run = run;
       this.limits = limits;
+      this.height = COMPARE ? 300 : 380;
       this.canvas = el("canvas");
       this.root = el("section", { "data-panel": "fit", "data-run": run.label },
         el("h2", { text: COMPARE ? `fit: ${run.label}` : "fit: samples, each neuron's contribution ow_j·a_j(x), prediction" }),
@@ -351,7 +352,7 @@
       }));
     }
     layout() {
-      const w = this.canvas.parentElement.clientWidth, h = COMPARE ? 300 : 380;
+      const w = this.canvas.parentElement.clientWidth, h = this.height;
       this.ctx = sizeCanvas(this.canvas, w, h);
       this.frame = new Frame(MARGIN.left, MARGIN.top, w - MARGIN.left - MARGIN.right, h - MARGIN.top - MARGIN.bottom, this.limits.x, this.limits.y);
     }
@@ -809,12 +810,14 @@
     main.append(fits[0].root, values[0].root, lossPanel.root, grads.root, params.root);
     lossPanel.root.classList.add("wide");
     panels.push(fits[0], values[0], lossPanel, grads, params);
-    // The loss landscape sits beside the loss history, under the value table.
+    // The loss landscape sits beside the fit: the step's two pictures side by side. The value
+    // table moves under them, full width; the histories keep their full width, so hovering
+    // them still reaches every step of a default run.
     if (run.landscape) {
       const land = new LandscapePanel(run);
-      lossPanel.root.classList.remove("wide");
-      lossPanel.opts.height = LANDSCAPE_SIZE[1];
-      lossPanel.root.after(land.root);
+      fits[0].root.after(land.root);
+      fits[0].height = 480; // as tall as the landscape beside it
+      values[0].root.classList.add("wide");
       panels.push(land);
     }
   }

@@ -327,6 +327,17 @@ def test_the_one_parameter_curve_has_the_recorded_gradient_as_its_tangent_slope(
         assert shown["slope"] == repr(run.steps[k].grads[ob]) == repr(t.slope[k])
         assert shown["x"] == repr(t.coords[0][k]) and shown["y"] == repr(run.steps[k].loss)
         assert shown["residual"] == "0.0"
+    # Hovering reads the exact curve at the nearest of its 101 points: the frame starts 58 px
+    # into the 500 px canvas and ends 12 px before its edge; its x-limits are the grid's ends.
+    overlay = page.page.locator("[data-panel=landscape] canvas.overlay")
+    overlay.scroll_into_view_if_needed()
+    box = overlay.bounding_box()
+    assert box is not None
+    readout = "[data-panel=landscape] .readout"
+    for i in (1, 40, 99):
+        page.page.mouse.move(box["x"] + 58 + 430 * i / 100, box["y"] + 200)
+        shown_hover = [page.attr(readout, f"data-hover-{n}") for n in ("i", "j", "loss")]
+        assert shown_hover == [str(i), "0", repr(land.loss[0][i])]
     assert page.errors == [] and page.requests == [page.url]
     page.close()
 

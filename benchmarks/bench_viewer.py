@@ -3,7 +3,8 @@
     python benchmarks/bench_viewer.py
 
 Builds the page of the default run (601 steps) and of the same run trained for 10,000 steps,
-opens each from file:// in the system Chromium, and prints:
+each with its loss landscape (a 101 by 101 grid) as the viewer stage writes it, opens each
+from file:// in the system Chromium, and prints:
 - the file size, against its budget (1 MB and 8 MB);
 - the time from navigation to the first full draw on screen (performance.now() in the
   page, whose origin is the navigation, at the animation frame after the first draw),
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from nnreel import viewer
+from nnreel import landscape, viewer
 from nnreel.checkpoints import Run, decode_run, encode_run
 from nnreel.config import Config, TrainConfig
 from nnreel.data import make_samples
@@ -52,7 +53,9 @@ def default_run(steps: int) -> tuple[Config, Run]:
 
 def build(steps: int, folder: Path) -> Path:
     cfg, run = default_run(steps)
-    data = viewer.run_data(run, make_samples(cfg.data), "run", cfg.viewer.grid_points)
+    samples = make_samples(cfg.data)
+    land = landscape.landscape(run, samples, cfg.landscape)
+    data = viewer.run_data(run, samples, "run", cfg.viewer.grid_points, land)
     script, style = package_text("web/viewer.js"), package_text("web/viewer.css")
     path = folder / f"viewer_{steps}.html"
     path.write_text(viewer.page("nnreel viewer", [data], cfg.video.fps, script, style), "utf-8")

@@ -18,10 +18,11 @@ from nnreel.artifacts import write_samples
 from nnreel.checkpoints import encode_run
 from nnreel.config import DataConfig, ModelConfig, TrainConfig, parse_config
 from nnreel.errors import ConfigError
-from nnreel.io import CHECKPOINTS, SAMPLES, ArtifactError, write_lines
+from nnreel.io import CHECKPOINTS, LANDSCAPE, SAMPLES, ArtifactError, write_json, write_lines
 from nnreel.network import Net
 from nnreel.params import read_config
 from nnreel.run_file import read_run
+from nnreel.stages import landscape as landscape_stage
 from nnreel.stages import viewer as viewer_stage
 from tests.conftest import reference_samples
 from tests.repo import ROOT
@@ -32,7 +33,7 @@ PAGE = Path("reports/viewer.html")
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """params.yaml, samples and a 30-step run in a temporary working directory."""
+    """params.yaml, samples, a 30-step run and its landscape in a temporary working directory."""
     monkeypatch.chdir(tmp_path)
     model, cfg = ModelConfig(), TrainConfig(steps=30, frozen=["b2"])
     params = {"train": dataclasses.asdict(cfg), "video": {"fps": 12}, "viewer": {"grid_points": 50}}
@@ -41,6 +42,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_samples(SAMPLES, (xs, ys), DataConfig())
     steps = trained_steps(model, cfg, xs, ys)
     write_lines(CHECKPOINTS, encode_run(Net(model.arch).names, made_by(model, cfg), steps))
+    landscape_stage.main()
     return tmp_path
 
 
@@ -100,6 +102,44 @@ def test_the_page_holds_every_checkpoint_value_exactly_and_is_deterministic(
     assert shown["frozen"] == ["b2"]
     viewer_stage.main()
     assert PAGE.read_bytes() == first
+
+
+def test_the_page_holds_the_landscape_exactly(project: Path) -> None:
+    viewer_stage.main()
+    (shown,) = page_data(PAGE.read_text("utf-8"))["runs"]
+    saved = json.loads(LANDSCAPE.read_text("utf-8"))
+    (track,) = saved["tracks"]
+    land = shown["landscape"]
+    assert land["mode"] == saved["mode"] == "pca"
+    assert [doubles(c) for c in land["coords"]] == track["coords"]
+    assert doubles(land["residual"]) == track["residual"]
+    assert [doubles(a) for a in land["axes"]] == saved["axes"]
+    assert doubles(land["loss"]) == [v for row in saved["loss"] for v in row]
+    assert len(doubles(land["loss"])) == 101 * 101
+    assert land["labels"][0].startswith("PC1 (") and "of the path's variance" in land["labels"][0]
+    assert land["faithfulness"].startswith("The plane of the two PCA directions holds")
+
+
+def test_a_missing_landscape_names_the_stage_that_makes_it(project: Path) -> None:
+    LANDSCAPE.unlink()
+    with pytest.raises(
+        ArtifactError, match=r"landscape.json: missing \(rebuild it with: dvc repro -f landscape\)"
+    ):
+        viewer_stage.main()
+    assert not PAGE.exists()
+
+
+def test_a_landscape_of_another_run_is_refused(project: Path) -> None:
+    saved = json.loads(LANDSCAPE.read_text("utf-8"))
+    saved["tracks"][0]["loss"][3] *= 1.5
+    write_json(LANDSCAPE, saved)
+    with pytest.raises(ArtifactError, match=r"different path than the checkpoints \(rebuild"):
+        viewer_stage.main()
+    saved["origin"] = saved["origin"][:-1]
+    write_json(LANDSCAPE, saved)
+    with pytest.raises(ArtifactError, match=r"has 5 parameters, the checkpoints 6"):
+        viewer_stage.main()
+    assert not PAGE.exists()
 
 
 def test_missing_checkpoints_name_the_stage_that_makes_them(project: Path) -> None:

@@ -6,6 +6,7 @@ they fail instead.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
@@ -16,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from nnreel import viewer
+from nnreel import landscape, viewer
 from nnreel.checkpoints import Run, decode_run, encode_run
-from nnreel.config import Config, ModelConfig, TrainConfig
+from nnreel.config import Config, LandscapeConfig, ModelConfig, TrainConfig
 from nnreel.io import package_text
 from nnreel.network import Net, Samples, init_params
 from nnreel.training import train
@@ -110,11 +111,19 @@ def make_run(
     return decode_run(lines), (xs, ys)
 
 
+def saved_landscape(run: Run, samples: Samples) -> landscape.Landscape:
+    """The run's landscape as the viewer stage reads it: through its JSON file's form."""
+    text = json.dumps(landscape.to_json(landscape.landscape(run, samples, LandscapeConfig())))
+    return landscape.from_json(json.loads(text))
+
+
 def write_page(tmp: Path, runs: dict[str, tuple[Run, Samples]], fps: int = 30) -> Path:
+    """A viewer page as the stage writes it (one run, with its landscape) or a compare page."""
     script, style = package_text("web/viewer.js"), package_text("web/viewer.css")
     if len(runs) == 1:
         ((label, (r, s)),) = runs.items()
-        html = viewer.page("nnreel viewer", [viewer.run_data(r, s, label, 400)], fps, script, style)
+        data = viewer.run_data(r, s, label, 400, saved_landscape(r, s))
+        html = viewer.page("nnreel viewer", [data], fps, script, style)
     else:
         html = viewer.compare_page(runs, fps, 400, script, style)
     path = tmp / "viewer.html"
@@ -128,6 +137,11 @@ def default_run() -> tuple[Run, Samples]:
 
 
 @pytest.fixture(scope="module")
+def default_landscape(default_run: tuple[Run, Samples]) -> landscape.Landscape:
+    return saved_landscape(*default_run)
+
+
+@pytest.fixture(scope="module")
 def default_page(
     browser: Any, default_run: tuple[Run, Samples], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Page]:
@@ -136,9 +150,17 @@ def default_page(
     page.close()
 
 
-def assert_shows(page: Page, run: Run, k: int) -> None:
-    """Every panel, the loss readout and the value table show exactly step k of `run`."""
+def assert_shows(page: Page, run: Run, k: int, land: landscape.Landscape | None = None) -> None:
+    """Every panel, the loss readout and the value table show exactly step k of `run`; the
+    landscape's current point is exactly the step's projection in `land`."""
     assert page.steps() == {k}
+    if land is not None:
+        (t,) = land.tracks
+        shown = page.page.eval_on_selector("[data-panel=landscape]", "e => ({...e.dataset})")
+        x, y = t.coords
+        assert [shown["x"], shown["y"]] == [repr(x[k]), repr(y[k])]
+        assert [float(shown["x"]), float(shown["y"])] == [x[k], y[k]]
+        assert shown["residual"] == repr(t.residual[k]) and shown["pathStep"] == str(k)
     loss = page.attr("[data-loss]", "data-loss")
     assert loss == repr(run.steps[k].loss) and float(loss) == run.steps[k].loss
     rows = page.page.eval_on_selector_all(
@@ -164,7 +186,7 @@ def test_the_page_loads_from_file_with_no_error_and_no_other_request(
     panels = default_page.page.eval_on_selector_all(
         "[data-panel]", "els => els.map(e => e.dataset.panel)"
     )
-    assert panels == ["fit", "values", "loss", "gradients", "params"]
+    assert panels == ["fit", "landscape", "values", "loss", "gradients", "params"]
 
 
 def test_a_blocked_request_fails_loudly(default_page: Page) -> None:
@@ -175,7 +197,7 @@ def test_a_blocked_request_fails_loudly(default_page: Page) -> None:
 
 
 def test_fifty_random_seeks_each_show_exactly_the_checkpoint(
-    default_page: Page, default_run: tuple[Run, Samples]
+    default_page: Page, default_run: tuple[Run, Samples], default_landscape: landscape.Landscape
 ) -> None:
     run, _ = default_run
     page, p = default_page, default_page.page
@@ -192,6 +214,9 @@ def test_fifty_random_seeks_each_show_exactly_the_checkpoint(
             p.press("#step-box", "Enter")
         elif way == "hash":
             k = rng.randrange(last + 1)
+            # The page writes the hash a moment after a seek; setting it to the value it is
+            # about to replace would fire no hashchange.
+            p.wait_for_function("() => location.hash === '#step=' + document.body.dataset.step")
             p.evaluate(f"location.hash = '#step={k}'")
             p.wait_for_function(f"() => document.body.dataset.step === '{k}'")
         else:
@@ -204,7 +229,7 @@ def test_fifty_random_seeks_each_show_exactly_the_checkpoint(
                 p.keyboard.press(f"Shift+{arrow}")
             for _ in range(ones):
                 p.keyboard.press(arrow)
-        assert_shows(page, run, k)
+        assert_shows(page, run, k, default_landscape)
         assert p.input_value("#step-slider") == str(k)
     p.wait_for_function(f"() => location.hash === '#step={k}'")
     assert page.errors == []
@@ -251,7 +276,9 @@ def test_hovering_a_history_reads_the_value_at_the_hovered_step(
 ) -> None:
     run, _ = default_run
     p = default_page.page
-    box = p.locator("[data-panel=loss] canvas.overlay").bounding_box()
+    overlay = p.locator("[data-panel=loss] canvas.overlay")
+    overlay.scroll_into_view_if_needed()
+    box = overlay.bounding_box()
     assert box is not None
     # The loss frame spans the canvas less its margins (58 px left, 12 px right).
     left, width = box["x"] + 58, box["width"] - 70
@@ -261,6 +288,58 @@ def test_hovering_a_history_reads_the_value_at_the_hovered_step(
         assert int(default_page.attr(readout, "data-hover-step")) == k
         assert default_page.attr(readout, "data-hover-value") == repr(run.steps[k].loss)
     p.mouse.move(0, 0)
+
+
+def test_hovering_the_landscape_reads_the_loss_at_the_nearest_grid_point(
+    default_page: Page, default_landscape: landscape.Landscape
+) -> None:
+    p = default_page.page
+    overlay = p.locator("[data-panel=landscape] canvas.overlay")
+    overlay.scroll_into_view_if_needed()
+    box = overlay.bounding_box()
+    assert box is not None
+    # The surface is a square 364 px a side, 58 px from the canvas's left and 12 from its top,
+    # of 101 cells a side; rows run upwards.
+    left, top, cell = box["x"] + 58, box["y"] + 12, 364 / 101
+    readout = "[data-panel=landscape] .readout"
+    for i, j in [(0, 100), (100, 0), (50, 50), (13, 87)]:
+        p.mouse.move(left + (i + 0.5) * cell, top + (100 - j + 0.5) * cell)
+        shown = [default_page.attr(readout, f"data-hover-{n}") for n in ("i", "j", "loss")]
+        assert shown == [str(i), str(j), repr(default_landscape.loss[j][i])]
+    p.mouse.move(0, 0)
+    assert default_page.attr(readout, "data-hover-loss") == ""
+
+
+def test_the_one_parameter_curve_has_the_recorded_gradient_as_its_tangent_slope(
+    browser: Any, tmp_path: Path
+) -> None:
+    frozen = ["iw1", "ow1", "b1", "iw2", "ow2", "b2"]
+    run, samples = make_run([2], steps=120, frozen=frozen)
+    land = saved_landscape(run, samples)
+    assert land.mode == "curve" and land.labels == ["ob"]
+    page = Page(browser, write_page(tmp_path, {"run": (run, samples)}))
+    ob = run.names.index("ob")
+    (t,) = land.tracks
+    for k in random.Random(5).sample(range(121), 12):
+        page.page.fill("#step-slider", str(k))
+        shown = page.page.eval_on_selector("[data-panel=landscape]", "e => ({...e.dataset})")
+        assert shown["step"] == str(k)
+        assert shown["slope"] == repr(run.steps[k].grads[ob]) == repr(t.slope[k])
+        assert shown["x"] == repr(t.coords[0][k]) and shown["y"] == repr(run.steps[k].loss)
+        assert shown["residual"] == "0.0"
+    # Hovering reads the exact curve at the nearest of its 101 points: the frame starts 58 px
+    # into the 500 px canvas and ends 12 px before its edge; its x-limits are the grid's ends.
+    overlay = page.page.locator("[data-panel=landscape] canvas.overlay")
+    overlay.scroll_into_view_if_needed()
+    box = overlay.bounding_box()
+    assert box is not None
+    readout = "[data-panel=landscape] .readout"
+    for i in (1, 40, 99):
+        page.page.mouse.move(box["x"] + 58 + 430 * i / 100, box["y"] + 200)
+        shown_hover = [page.attr(readout, f"data-hover-{n}") for n in ("i", "j", "loss")]
+        assert shown_hover == [str(i), "0", repr(land.loss[0][i])]
+    assert page.errors == [] and page.requests == [page.url]
+    page.close()
 
 
 @pytest.mark.parametrize(
@@ -333,6 +412,12 @@ def test_a_diverged_run_shows_its_banner_at_the_last_step(browser: Any, tmp_path
     assert banner.is_visible()
     assert f"Diverged at step {run.diverged['step']}" in banner.inner_text()
     assert page.steps() == {last}
+    # The landscape's path stops before the diverged step and says so.
+    stopped = int(run.diverged["step"]) - 1
+    assert page.attr("[data-panel=landscape]", "data-path-step") == str(stopped)
+    note = page.page.locator("[data-panel=landscape]").inner_text()
+    assert f"diverged at step {run.diverged['step']}; the path stops at step {stopped}" in note
+    assert page.errors == []
     page.close()
 
 

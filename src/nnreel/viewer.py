@@ -1,8 +1,8 @@
 """The offline viewer: one self-contained HTML page that draws every step of runs.
 
-The page holds each run's checkpoint records (as packed doubles) and samples as JSON and
-draws with plain canvas code (`web/viewer.js`); its forward pass mirrors `Net.predict`
-operation by operation. A strict
+The page holds each run's checkpoint records (as packed doubles), its samples and, for a
+single run, its loss landscape as JSON and draws with plain canvas code (`web/viewer.js`);
+its forward pass mirrors `Net.predict` operation by operation. A strict
 Content-Security-Policy allows only the page's own inline script and style, by hash, so any
 request the page might make fails loudly.
 """
@@ -20,6 +20,7 @@ from typing import Any
 
 from nnreel.checkpoints import Run
 from nnreel.frames import every_kth
+from nnreel.landscape import Landscape, faithfulness
 from nnreel.network import Net, Samples, neuron_params
 
 FORMAT = "nnreel-viewer/1"
@@ -73,8 +74,48 @@ def describe(run: Run) -> str:
     return f"{layers} {model.activation} · {train.optimizer} lr={train.lr:g} · {train.loss}"
 
 
-def run_data(run: Run, samples: Samples, label: str, grid_points: int) -> dict[str, Any]:
-    """Everything the page draws for one run: the checkpoint records column by column."""
+def landscape_mismatch(land: Landscape, run: Run) -> str | None:
+    """Why `land` is not the landscape of `run`, or None if it is."""
+    if len(land.tracks) != 1:
+        return f"holds {len(land.tracks)} paths, not one run's"
+    if len(land.origin) != len(run.names):
+        return f"has {len(land.origin)} parameters, the checkpoints {len(run.names)}"
+    (t,) = land.tracks
+    steps = [s.step for s in run.steps[: len(t.steps)]]
+    if t.steps != steps or t.loss != [s.loss for s in run.steps[: len(t.steps)]]:
+        return "follows a different path than the checkpoints"
+    return None
+
+
+def axis_title(land: Landscape, i: int) -> str:
+    """An axis's name; a PCA axis says how much of the path's variance runs along it."""
+    share = land.tracks[0].explained[i]
+    if land.mode == "pca" and share > 0:
+        return f"{land.labels[i]} ({100 * share:.3g}% of the path's variance)"
+    return land.labels[i]
+
+
+def landscape_data(land: Landscape) -> dict[str, Any]:
+    """The surface and the path on it, packed exactly: the page's landscape panel."""
+    (t,) = land.tracks
+    return {
+        "mode": land.mode,
+        "labels": [axis_title(land, i) for i in range(len(land.labels))],
+        "axes": [packed(a) for a in land.axes],
+        "loss": packed([v for row in land.loss for v in row]),
+        "coords": [packed(c) for c in t.coords],
+        "residual": packed(t.residual),
+        "slope": packed(t.slope),
+        "diverged_step": t.diverged_step,
+        "faithfulness": faithfulness(land).replace("`", ""),  # markdown quotes, not for the page
+    }
+
+
+def run_data(
+    run: Run, samples: Samples, label: str, grid_points: int, land: Landscape | None = None
+) -> dict[str, Any]:
+    """Everything the page draws for one run: the checkpoint records column by column, and
+    the loss landscape under its path when given one."""
     arch = run.config.model.arch
     names = run.names
     grid = dense_grid(samples[0], grid_points)
@@ -97,6 +138,7 @@ def run_data(run: Run, samples: Samples, label: str, grid_points: int) -> dict[s
         "loss": packed([s.loss for s in run.steps]),
         "params": [packed([s.params[i] for s in run.steps]) for i in range(len(names))],
         "grads": [packed([s.grads[i] for s in run.steps]) for i in range(len(names))],
+        "landscape": landscape_data(land) if land is not None else None,
     }
 
 

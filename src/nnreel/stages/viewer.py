@@ -1,10 +1,10 @@
-"""Write reports/viewer.html: every step of the run in one offline page."""
+"""Write reports/viewer.html: every step of the run, and its loss landscape, in one offline page."""
 
 from __future__ import annotations
 
-from nnreel import viewer
+from nnreel import landscape, viewer
 from nnreel.artifacts import read_samples
-from nnreel.io import REPORTS, package_text, write_lines
+from nnreel.io import LANDSCAPE, REPORTS, ArtifactError, package_text, read_artifact, write_lines
 from nnreel.params import read_config
 from nnreel.run_file import read_run
 from nnreel.stages import run_stage
@@ -14,7 +14,11 @@ def main() -> None:
     cfg = read_config()
     run = read_run(cfg)
     samples = read_samples(cfg.data)
-    data = viewer.run_data(run, samples, "run", cfg.viewer.grid_points)
+    land = read_artifact(LANDSCAPE, "landscape", landscape.from_json)
+    problem = viewer.landscape_mismatch(land, run)
+    if problem is not None:
+        raise ArtifactError(LANDSCAPE, problem, "landscape")
+    data = viewer.run_data(run, samples, "run", cfg.viewer.grid_points, land)
     script, style = package_text("web/viewer.js"), package_text("web/viewer.css")
     page = viewer.page("nnreel viewer", [data], cfg.video.fps, script, style)
     write_lines(REPORTS / "viewer.html", [page])

@@ -65,6 +65,7 @@ NEEDED = {
         "metrics",
         "landscape",
         "landscape_plot",
+        "limits",
         "render",
         "video",
         "frames",

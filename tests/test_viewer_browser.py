@@ -21,6 +21,7 @@ from nnreel import landscape, viewer
 from nnreel.checkpoints import Run, decode_run, encode_run
 from nnreel.config import Config, LandscapeConfig, ModelConfig, TrainConfig
 from nnreel.io import package_text
+from nnreel.limits import dense_grid
 from nnreel.network import Net, Samples, init_params
 from nnreel.training import train
 from tests.conftest import reference_samples
@@ -351,7 +352,7 @@ def test_the_page_curves_agree_with_net_predict(
 ) -> None:
     run, samples = make_run(hidden, activation, steps=60, lr=0.02)
     page = Page(browser, write_page(tmp_path, {"run": (run, samples)}))
-    net, grid = Net(run.config.model.arch), viewer.dense_grid(samples[0], 400)
+    net, grid = Net(run.config.model.arch), dense_grid(samples[0], 400)
     for k in random.Random(activation).sample(range(61), 10):
         preds, contributions = net.predict(run.steps[k].params, grid)
         got = page.page.evaluate(f"nnreel.predict(0, {k}, {grid!r})")

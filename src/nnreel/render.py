@@ -30,11 +30,10 @@ from zlib_ng import zlib_ng
 from nnreel.checkpoints import Run
 from nnreel.landscape import Landscape
 from nnreel.landscape_plot import LandscapePanel, draw_landscape, panel_scale
+from nnreel.limits import Peers, curve_limits, dense_grid, padded
 from nnreel.network import Net, Samples, neuron_params
 
 DPI = 100
-GRID_POINTS = 200
-LIMIT_POINTS = 50  # grid points per step when the curves' range is taken over every step
 HISTORY_POINTS = 2000  # longer histories are thinned; drawing more points shows nothing new
 MIN_PT = 10.6  # DejaVu's x-height is 0.547 em: at 100 dpi, 10.6 pt keeps it above 8 px
 PANEL_PX = (150, 105)  # the least width and height of a legible history panel
@@ -50,50 +49,11 @@ PREDICTION = "magenta"
 DIVERGED = "red"
 FROZEN = "0.4"
 RGB = tuple[float, float, float]
-Peers = Sequence[tuple[Run, Samples]]  # runs whose values the axes must hold too
-
-
-def dense_grid(xs: Sequence[float], n: int = GRID_POINTS) -> list[float]:
-    """`n` evenly spaced points over the samples' x range, widened by 5% on each side."""
-    lo, hi = min(xs), max(xs)
-    margin = 0.05 * (hi - lo) or 0.5
-    lo, hi = lo - margin, hi + margin
-    return [lo + (hi - lo) * i / (n - 1) for i in range(n)]
-
-
-def padded(lo: float, hi: float, pad: float = 0.06) -> tuple[float, float]:
-    """[lo, hi] widened by `pad` of its span; a point becomes a small interval."""
-    span = hi - lo or abs(hi) or 1.0
-    return lo - pad * span, hi + pad * span
 
 
 def pt(base: float, scale: float) -> float:
     """A font size: `base` points at 1600x1000, scaled, never below the legible minimum."""
     return max(MIN_PT, base * scale)
-
-
-def curve_limits(runs: Peers, grid: Sequence[float]) -> tuple[float, float]:
-    """y-limits holding the samples and every curve at every step of `runs`; when the 5% most
-    extreme steps would dwarf the rest, they leave the panel (marked at its edge)."""
-    coarse = grid[:: max(1, len(grid) // LIMIT_POINTS)]
-    ys = [y for _, (_, run_ys) in runs for y in run_ys]
-    lows, highs = [], []
-    for run, _ in runs:
-        net = Net(run.config.model.arch)
-        for step in run.steps:
-            preds, contributions = net.predict(step.params, coarse)
-            values = [v for v in [*preds, *(c for cs in contributions for c in cs)]]
-            values = [v for v in values if math.isfinite(v)] or [0.0]
-            lows.append(min(values))
-            highs.append(max(values))
-    lo, hi = min(*lows, *ys), max(*highs, *ys)
-    lows.sort()
-    highs.sort()
-    tail = len(lows) // 20
-    robust_lo, robust_hi = min(lows[tail], *ys), max(highs[-1 - tail], *ys)
-    if hi - lo > 2 * (robust_hi - robust_lo):
-        lo, hi = robust_lo, robust_hi
-    return padded(lo, hi)
 
 
 def log_scale(losses: Sequence[float]) -> bool:

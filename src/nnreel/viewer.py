@@ -13,53 +13,17 @@ import base64
 import hashlib
 import html
 import json
-import math
 import struct
 from collections.abc import Sequence
 from typing import Any
 
 from nnreel.checkpoints import Run
-from nnreel.frames import every_kth
 from nnreel.landscape import Landscape, faithfulness
-from nnreel.network import Net, Samples, neuron_params
+from nnreel.limits import curve_limits, dense_grid
+from nnreel.network import Samples, neuron_params
 
 FORMAT = "nnreel-viewer/1"
 SPEEDS = (0.25, 0.5, 1, 2, 4, 8)  # playback speeds offered, as multiples of video.fps
-LIMIT_STEPS = 400  # the fit's y-limits come from this many steps spread over the run
-
-
-def dense_grid(xs: list[float], n: int) -> list[float]:
-    """`n` evenly spaced points over the samples' x range, widened by 5% on each side."""
-    lo, hi = min(xs), max(xs)
-    margin = 0.05 * (hi - lo) or 0.5
-    lo, hi = lo - margin, hi + margin
-    return [lo + (hi - lo) * i / (n - 1) for i in range(n)]
-
-
-def padded(lo: float, hi: float, pad: float = 0.06) -> tuple[float, float]:
-    """[lo, hi] widened by `pad` of its span; a point becomes a small interval."""
-    span = hi - lo or abs(hi) or 1.0
-    return lo - pad * span, hi + pad * span
-
-
-def fit_limits(run: Run, grid: list[float], ys: list[float]) -> tuple[float, float]:
-    """y-limits holding the samples and the curves of steps over the whole run; the 5% most
-    extreme steps may fall outside when they would squash the rest."""
-    net, last = Net(run.config.model.arch), run.steps[-1].step
-    lows, highs = [], []
-    for k in every_kth(last, max(1, math.ceil(last / LIMIT_STEPS))):
-        preds, contributions = net.predict(run.steps[k].params, grid)
-        values = [v for v in [*preds, *(c for cs in contributions for c in cs)] if math.isfinite(v)]
-        lows.append(min(values, default=0.0))
-        highs.append(max(values, default=0.0))
-    lows.sort()
-    highs.sort()
-    lo, hi = min(lows[0], *ys), max(highs[-1], *ys)
-    tail = len(lows) // 20
-    robust_lo, robust_hi = min(lows[tail], *ys), max(highs[-1 - tail], *ys)
-    if hi - lo > 2 * (robust_hi - robust_lo):
-        lo, hi = robust_lo, robust_hi
-    return padded(lo, hi)
 
 
 def packed(values: Sequence[float]) -> str:
@@ -134,7 +98,7 @@ def run_data(
         "diverged": run.diverged,
         "samples": {"x": samples[0], "y": samples[1]},
         "grid": grid,
-        "fit_ylim": fit_limits(run, grid, samples[1]),
+        "fit_ylim": curve_limits([(run, samples)], grid),
         "loss": packed([s.loss for s in run.steps]),
         "params": [packed([s.params[i] for s in run.steps]) for i in range(len(names))],
         "grads": [packed([s.grads[i] for s in run.steps]) for i in range(len(names))],

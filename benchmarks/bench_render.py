@@ -34,7 +34,7 @@ from nnreel.network import Net, init_params
 from nnreel.stages.render import write_frames
 from nnreel.training import train
 
-NOTEBOOK_FRAMES = 10
+NOTEBOOK_FRAMES = 20
 FAST_FRAMES = 601
 WIDTH, HEIGHT = 1600, 1000
 Samples = tuple[list[float], list[float]]
@@ -88,6 +88,7 @@ def fps(frames: int, seconds: float) -> float:
 
 def time_notebook(run: Run, samples: Samples, steps: Sequence[int]) -> float:
     with tempfile.TemporaryDirectory() as tmp:
+        notebook_frame(run, samples, steps[0], Path(tmp))  # pyplot's first figure sets up fonts
         start = time.perf_counter()
         for k in steps:
             notebook_frame(run, samples, k, Path(tmp))

@@ -366,10 +366,11 @@ def test_frozen_parameters_have_no_panel_and_are_marked_in_the_values(
     run, samples = project(tmp_path, monkeypatch, PRESETS["ob lesson"])
     r = renderer(run, samples, 1600, 1000)
     assert gradient_titles(r) == ["∂SSR/∂ob"]
-    side = [t.get_text() for t in r.fig.axes[1].texts]
+    side = [line for t in r.fig.axes[1].texts for line in t.get_text().splitlines()]
     frozen_at = side.index("frozen:")
     assert all(any(f"{n} = " in t for t in side[frozen_at:]) for n in run.config.train.frozen)
-    assert [names for _, names in r.values] == [["ob"]]
+    assert not any("ob = " in t for t in side[frozen_at:])
+    assert [rows for _, rows in r.values] == [[["ob"]]]
 
 
 def test_limits_come_from_every_step_not_the_rendered_ones(
@@ -445,3 +446,37 @@ def test_the_render_stage_draws_the_landscape_only_when_asked(
     )
     render_stage.main()
     assert (FRAMES / "frame_000005.png").read_bytes() != with_panel
+
+
+def ink_columns(image: np.ndarray, rows: slice) -> tuple[int, int]:
+    """First and last column with dark pixels in the given rows."""
+    dark = np.nonzero((image[rows].sum(axis=2) < 3 * 128).any(axis=0))[0]
+    return int(dark[0]), int(dark[-1])
+
+
+def test_the_typed_title_spans_what_matplotlib_measures_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, samples = project(tmp_path, monkeypatch, "train: {steps: 40}\n")
+    r = renderer(run, samples, 800, 500)
+    first, later = pixels(r.render(0)), pixels(r.render(40))
+    top = slice(0, int(500 - r.curves_ax.bbox.y1))  # the rows above the curves
+    assert not np.array_equal(first[top], later[top])  # the title shows each step's loss
+    left, right = ink_columns(later, top)
+    expected = r.title.get_window_extent(r.canvas.get_renderer())  # matplotlib's own layout
+    assert abs((right - left) - expected.width) <= 0.05 * expected.width
+    assert abs((left + right) / 2 - (expected.x0 + expected.x1) / 2) <= 4
+
+
+def test_typed_characters_are_evenly_spaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, samples = project(tmp_path, monkeypatch, "train: {steps: 3}\n")
+    r = renderer(run, samples, 800, 500)
+    r.title.set_text("0" * 30)  # 30 identical glyphs: their left edges must be equally apart
+    image = pixels(r.png())
+    top = slice(0, int(500 - r.curves_ax.bbox.y1))
+    dark = (image[top].sum(axis=2) < 3 * 128).any(axis=0)
+    starts = [i for i in range(1, len(dark)) if dark[i] and not dark[i - 1]]
+    gaps = {b - a for a, b in itertools.pairwise(starts)}
+    assert len(starts) == 30 and len(gaps) == 1

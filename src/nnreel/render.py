@@ -12,7 +12,7 @@ import math
 import struct
 import textwrap
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -288,6 +288,70 @@ def value_rows(names: Sequence[str], owner: dict[str, int], per_row: int) -> lis
     return [run[i : i + per_row] for run in runs for i in range(0, len(run), per_row)]
 
 
+class Typewriter:
+    """Draws monospace text by copying cached character cells onto a white canvas.
+
+    matplotlib lays out and rasterises a Text afresh on every draw, which was most of a
+    frame's time; the texts that change every frame are monospace on white, so each
+    character is drawn once per size and colour and copied after that. The advance is a whole
+    number of pixels, so the characters are spaced evenly.
+    """
+
+    def __init__(self, size: float, colour: Any) -> None:
+        self.font = {"family": "monospace", "size": size, "color": colour}
+        scratch = Figure(figsize=(1, 1), dpi=DPI)
+        renderer = FigureCanvasAgg(scratch).get_renderer()  # type: ignore[no-untyped-call]
+        probe = scratch.text(0, 0, "M" * 40, **self.font)
+        self.advance = round(probe.get_window_extent(renderer).width / 40)
+        props = probe.get_fontproperties()
+        _, h, descent = renderer.get_text_width_height_descent("lp", props, ismath=False)
+        self.ascent = h - descent  # what matplotlib aligns a top-aligned line's top by
+        pixels = size * DPI / 72
+        self.height = math.ceil(1.6 * pixels)  # room for accents above and tails below
+        self.baseline = math.ceil(0.45 * pixels)  # rows below the baseline
+        self.cells: dict[str, np.ndarray] = {}
+
+    def cell(self, char: str) -> np.ndarray:
+        """The RGBA pixels of `char` in a cell one advance wide (and one more), on white."""
+        if char not in self.cells:
+            width = self.advance + 1
+            fig = Figure(figsize=(width / DPI, self.height / DPI), dpi=DPI, facecolor="white")
+            fig.text(0, self.baseline / self.height, char, va="baseline", **self.font)
+            canvas: Any = FigureCanvasAgg(fig)  # Agg's calls are untyped
+            canvas.draw()
+            self.cells[char] = np.asarray(canvas.buffer_rgba())[:, :width].copy()
+        return self.cells[char]
+
+    def type(self, pixels: np.ndarray, text: Text, pitch: float) -> None:
+        """Copy `text`, as matplotlib places it, into `pixels`; lines `pitch` pixels apart."""
+        x, y = text.get_transform().transform(text.get_position())
+        for j, line in enumerate(text.get_text().split("\n")):
+            left = x - (
+                len(line) * self.advance / 2 if text.get_horizontalalignment() == "center" else 0
+            )
+            top = y - (self.ascent if text.get_verticalalignment() == "top" else 0) - j * pitch
+            row = max(0, round(pixels.shape[0] - top - self.height + self.baseline))
+            col = max(0, round(left))
+            for i, char in enumerate(line):
+                cell = self.cell(char)
+                at = col + i * self.advance
+                target = pixels[row : row + cell.shape[0], at : at + cell.shape[1]]
+                target[...] = np.minimum(target, cell[: target.shape[0], : target.shape[1]])
+
+
+def blocks(
+    rows: list[list[str]], key: Callable[[list[str]], Any]
+) -> list[tuple[int, list[list[str]]]]:
+    """Consecutive rows with the same `key`, each run with the index of its first row."""
+    out: list[tuple[int, list[list[str]]]] = []
+    for i, row in enumerate(rows):
+        if out and key(out[-1][1][-1]) == key(row):
+            out[-1][1].append(row)
+        else:
+            out.append((i, [row]))
+    return out
+
+
 class FrameRenderer:
     """The figure for one run, built once; `render(k)` is the PNG of step k.
 
@@ -326,6 +390,8 @@ class FrameRenderer:
         self.fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
         self.canvas: Any = FigureCanvasAgg(self.fig)  # Agg's blitting calls are untyped
         self.animated: list[Any] = []
+        self.typed: list[tuple[Text, Typewriter, float]] = []  # text, its writer, line pitch
+        self.writers: dict[tuple[float, Any], Typewriter] = {}
         self.png_scratch = png_rows(height, width)  # reused: no 6 MB allocation a frame
         self.digits = 4  # significant digits of the values beside the legend
         outer = self.fig.add_gridspec(2, 1, height_ratios=(2, 1))
@@ -352,6 +418,15 @@ class FrameRenderer:
         artist.set_animated(True)
         self.animated.append(artist)
         return artist
+
+    def _type(self, text: Text, pitch: float = 0.0) -> Text:
+        """A Text whose changing content a Typewriter draws, not matplotlib."""
+        text.set_animated(True)  # not part of the background
+        key = (float(text.get_fontsize()), text.get_color())
+        if key not in self.writers:
+            self.writers[key] = Typewriter(*key)
+        self.typed.append((text, self.writers[key], pitch))
+        return text
 
     def _ticks(self, ax: Axes) -> None:
         s = self.s
@@ -393,7 +468,7 @@ class FrameRenderer:
         self._fit_title(int(self.size[0] / (0.602 * size * DPI / 72)) - 2)
         # Over the whole width, so that it fits even the smallest frames.
         title = self.fig.suptitle(self._title(0), fontsize=size, family="monospace")
-        self.title = self._animate(title)
+        self.title = self._type(title)
 
     def _landscape(self, spec: Any, land: Landscape, share: float) -> LandscapePanel:
         """The loss surface under the path, its text wrapped to the panel's width."""
@@ -421,7 +496,7 @@ class FrameRenderer:
         """Under the legend: the values of the trained parameters, then the frozen ones, in as
         many rows as fit; the divergence notice, if any, at the bottom."""
         size = pt(10, self.s)
-        line = 1.45 * size * DPI / 72  # pixels between rows
+        line = self._line_pitch(ax, size)
         advance = 0.602 * size * DPI / 72  # DejaVu Sans Mono's advance is 0.602 em
         self.width = max(map(len, self.net.names))
         chars = int((ax.bbox.x1 - ax.bbox.x0) // advance)
@@ -440,17 +515,29 @@ class FrameRenderer:
         if len(rows) > fit:
             more = sum(name in self.net.names for r in rows[fit - 1 :] for name in r)
             rows = [*rows[: fit - 1], [f"… and {more} more"]]
-        self.values: list[tuple[Text, list[str]]] = []
-        for i, names in enumerate(rows):
+        # Rows of one colour share one multi-line text: a text costs a layout per frame.
+        self.values: list[tuple[Text, list[list[str]]]] = []
+        for first, block in blocks(rows, lambda names: self._row_colour(names)):
             text = ax.text(
-                ax.bbox.x0, top - i * line, "", transform=IdentityTransform(), va="top",
-                family="monospace", fontsize=size, color=self._row_colour(names),
+                ax.bbox.x0, top - first * line, "", transform=IdentityTransform(), va="top",
+                family="monospace", fontsize=size, color=self._row_colour(block[0]),
             )  # fmt: skip
-            if names[0] in self.net.names and names[0] not in self.frozen:
-                self.values.append((self._animate(text), names))
+            if block[0][0] in self.net.names and block[0][0] not in self.frozen:
+                self.values.append((self._type(text, line), block))
             else:  # static: drawn into the background once
-                text.set_text(self._row_text(names, self.run.steps[0].params))
+                text.set_text(self._rows_text(block, self.run.steps[0].params))
                 self.fig.draw_artist(text)
+
+    def _line_pitch(self, ax: Axes, size: float) -> float:
+        """Pixels from one line of a multi-line monospace text at `size` to the next."""
+        renderer = self.canvas.get_renderer()
+        one, two = (
+            ax.text(0, 0, text, family="monospace", fontsize=size).get_window_extent(renderer)
+            for text in ("x", "x\nx")
+        )
+        ax.texts[-1].remove()
+        ax.texts[-1].remove()
+        return float(two.height - one.height)
 
     def _notice(self, ax: Axes, size: float) -> float:
         """The divergence notice at the bottom of the side column; the height it takes."""
@@ -476,13 +563,17 @@ class FrameRenderer:
         j = self.owner.get(names[0])
         return "black" if j is None else self.colours[j]
 
-    def _row_text(self, names: list[str], params: Sequence[float]) -> str:
-        if names[0] not in self.net.names:
-            return names[0]
+    def _rows_text(self, rows: list[list[str]], params: Sequence[float]) -> str:
+        """Lines of `name = value`, or a row's own words where it names no parameter."""
         at = {name: i for i, name in enumerate(self.net.names)}
-        return "  ".join(
-            f"{n:>{self.width}} = {params[at[n]]:<10.{self.digits}g}" for n in names
-        ).rstrip()
+        return "\n".join(
+            "  ".join(
+                f"{n:>{self.width}} = {params[at[n]]:<10.{self.digits}g}" for n in names
+            ).rstrip()
+            if names[0] in at
+            else names[0]
+            for names in rows
+        )
 
     def _histories(self, spec: Any) -> None:
         """Bottom third: the loss and the gradient of every trained parameter, as many panels
@@ -601,8 +692,8 @@ class FrameRenderer:
             mark.set_data(xs, np.full(len(xs), edge))
             mark.set_visible(len(xs) > 0)  # an empty artist still costs a draw
         self.title.set_text(self._title(k))
-        for text, names in self.values:
-            text.set_text(self._row_text(names, state.params))
+        for text, rows in self.values:
+            text.set_text(self._rows_text(rows, state.params))
         past_x = np.append(self.hx[: int(np.searchsorted(self.hx, k))], k)
         for past, history in self.tracks:
             past.set_data(past_x, history[past_x])
@@ -618,7 +709,10 @@ class FrameRenderer:
         self.canvas.restore_region(self.background)
         for artist in self.animated:
             self.fig.draw_artist(artist)
-        return encode_png(np.asarray(self.canvas.buffer_rgba()), self.png_scratch)
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        for text, writer, pitch in self.typed:
+            writer.type(pixels, text, pitch)
+        return encode_png(pixels, self.png_scratch)
 
     def render(self, k: int) -> bytes:
         """The PNG of step k."""

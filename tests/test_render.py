@@ -480,3 +480,19 @@ def test_typed_characters_are_evenly_spaced(
     starts = [i for i in range(1, len(dark)) if dark[i] and not dark[i - 1]]
     gaps = {b - a for a, b in itertools.pairwise(starts)}
     assert len(starts) == 30 and len(gaps) == 1
+
+
+def test_runs_compared_side_by_side_share_every_axis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("slow", "fast"):
+        (tmp_path / name).mkdir()
+    slow, _ = project(tmp_path / "slow", monkeypatch, "train: {steps: 20}\n")
+    fast, samples = project(tmp_path / "fast", monkeypatch, "train: {steps: 30, lr: 0.05}\n")
+    a = FrameRenderer(slow, samples, 800, 500, label="slow", peers=[(fast, samples)])
+    b = FrameRenderer(fast, samples, 800, 500, label="fast", peers=[(slow, samples)])
+    for ax_a, ax_b in zip(a.fig.axes, b.fig.axes, strict=True):
+        assert ax_a.get_title() == ax_b.get_title()
+        assert ax_a.get_xlim() == ax_b.get_xlim() and ax_a.get_ylim() == ax_b.get_ylim()
+    alone = FrameRenderer(slow, samples, 800, 500)
+    assert alone.fig.axes[2].get_ylim() != a.fig.axes[2].get_ylim()  # the loss axis is shared

@@ -38,13 +38,3 @@ def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small film reproduced once per session and committed; tests that change it copy it."""
     return reproduced_repo(tmp_path_factory.mktemp("reproduced"))
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest tests first, so that the workers of `pytest -n` finish together: the
-    sweep over three clones, then the other runs through dvc, then the rest."""
-    items.sort(
-        key=lambda item: (
-            "test_sweep.py" not in item.nodeid,
-            item.get_closest_marker("slow") is None,
-        )
-    )

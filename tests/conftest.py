@@ -37,4 +37,3 @@ def samples() -> Samples:
 def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small film reproduced once per session and committed; tests that change it copy it."""
     return reproduced_repo(tmp_path_factory.mktemp("reproduced"))
-

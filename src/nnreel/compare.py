@@ -31,6 +31,7 @@ from nnreel.errors import CheckpointError, UserError
 from nnreel.io import atomic_path, package_text, save_png, write_lines
 from nnreel.network import Samples
 from nnreel.render import DPI, FrameRenderer, loss_axis
+from nnreel.stages import run_stage
 
 PANEL = (800, 500)  # pixels of each experiment's frames
 
@@ -157,8 +158,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main(sys.argv[1:])
-    except UserError as e:
-        print(f"nnreel compare: error: {e}", file=sys.stderr)
-        sys.exit(2)
+    run_stage("compare", lambda: main(sys.argv[1:]))

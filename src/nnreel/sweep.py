@@ -35,6 +35,7 @@ from nnreel.compose import compose
 from nnreel.errors import UserError
 from nnreel.io import save_png, write_lines
 from nnreel.params import read_config
+from nnreel.stages import run_stage
 from nnreel.sweep_figures import Point, contact_figure, sweep_figure
 
 SWEEPS = Path("sweeps")
@@ -471,10 +472,7 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     try:
-        main(sys.argv[1:])
-    except UserError as e:
-        print(f"nnreel sweep: error: {e}", file=sys.stderr)
-        sys.exit(2)
+        run_stage("sweep", lambda: main(sys.argv[1:]))
     except Incomplete as e:
         print(f"nnreel sweep: {e}", file=sys.stderr)
         sys.exit(1)

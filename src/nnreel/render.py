@@ -385,6 +385,8 @@ class FrameRenderer:
         self.size = (width, height)
         self.s = min(width / 1600, height / 1000)  # font scale: every size is a fixed share
         self.grid = dense_grid([x for _, (xs, _) in self.runs for x in xs])
+        self.edge_x = np.asarray(self.grid)[::EDGE_MARK_EVERY]  # where edge marks may stand
+        self.at = {name: i for i, name in enumerate(self.net.names)}  # index in θ
         self.colours = neuron_colours(len(self.net.ow_at))
         self.owner = owners(self.net)
         self.fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
@@ -565,12 +567,11 @@ class FrameRenderer:
 
     def _rows_text(self, rows: list[list[str]], params: Sequence[float]) -> str:
         """Lines of `name = value`, or a row's own words where it names no parameter."""
-        at = {name: i for i, name in enumerate(self.net.names)}
         return "\n".join(
             "  ".join(
-                f"{n:>{self.width}} = {params[at[n]]:<10.{self.digits}g}" for n in names
+                f"{n:>{self.width}} = {params[self.at[n]]:<10.{self.digits}g}" for n in names
             ).rstrip()
-            if names[0] in at
+            if names[0] in self.at
             else names[0]
             for names in rows
         )
@@ -595,14 +596,13 @@ class FrameRenderer:
         self._track(loss_ax, losses, PREDICTION)
         loss_axis(loss_ax, [st.loss for r, _ in self.runs for st in r.steps])
         grads = np.array([st.grads for st in steps])
-        at = {name: i for i, name in enumerate(self.net.names)}
         for i, (title, names) in enumerate(groups):
             r, c = divmod(i, cols)
             last_row = r == rows - 1 or i + cols >= len(groups)
             ax = self._panel(
                 self.fig.add_subplot(grid[r, c + 1]), f"∂{self.loss_name}/∂{title}", last_row
             )
-            history = grads[:, [at[n] for n in names]]
+            history = grads[:, [self.at[n] for n in names]]
             if len(names) <= STRONG_LINES:
                 for name, column in zip(names, history.T, strict=True):
                     self._track(ax, column, self._colour(name))
@@ -682,13 +682,12 @@ class FrameRenderer:
         curves = np.array([preds, *contributions])
         for line, ys in zip([self.prediction, *self.contributions], curves, strict=True):
             line.set_data(self.grid, np.clip(ys, self.lo, self.hi))
-        at = np.arange(0, len(self.grid), EDGE_MARK_EVERY)
-        sample = curves[:, at]
+        sample = curves[:, ::EDGE_MARK_EVERY]
         for mark, beyond, edge in (
             (self.edges[0], (sample > self.hi).any(axis=0), self.hi),
             (self.edges[1], (sample < self.lo).any(axis=0), self.lo),
         ):
-            xs = np.asarray(self.grid)[at][beyond]
+            xs = self.edge_x[beyond]
             mark.set_data(xs, np.full(len(xs), edge))
             mark.set_visible(len(xs) > 0)  # an empty artist still costs a draw
         self.title.set_text(self._title(k))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.repo import reproduced_repo
+from tests.repo import built_once, reproduced_repo, run
 
 REFERENCE_INIT = {
     "iw1": -0.25805695865858497,
@@ -33,7 +35,38 @@ def samples() -> Samples:
     return reference_samples()
 
 
+def session_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder every pytest-xdist worker of this session shares."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small film reproduced once per session and committed; tests that change it copy it."""
-    return reproduced_repo(tmp_path_factory.mktemp("reproduced"))
+    into = tmp_path_factory.mktemp("reproduced")
+    return built_once(session_folder(tmp_path_factory), "reproduced", reproduced_repo, into / "r")
+
+
+# Experiments queued on the reproduced repo and run two at a time, once per session.
+EXPERIMENTS = {
+    "lr-0.005": "train.lr=0.005",
+    "lr-0.05": "train.lr=0.05",
+    "with-ob": "model.output_bias=true",
+}
+
+
+@pytest.fixture(scope="session")
+def experiments(reproduced: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reproduced repo with EXPERIMENTS run by `dvc exp run --run-all -j 2`."""
+
+    def build(folder: Path) -> Path:
+        repo = folder / "repo"
+        shutil.copytree(reproduced, repo, symlinks=True)
+        for name, override in EXPERIMENTS.items():
+            run(repo, "dvc", "exp", "run", "--queue", "-n", name, "-S", override)
+        run(repo, "dvc", "exp", "run", "--run-all", "-j", "2")
+        return repo
+
+    into = tmp_path_factory.mktemp("experiments") / "e"
+    return built_once(session_folder(tmp_path_factory), "experiments", build, into)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -77,3 +79,20 @@ def outputs(repo: Path) -> dict[str, bytes]:
     """Every pipeline output, by path."""
     found = [*repo.glob("data/**/*"), *repo.glob("reports/**/*")]
     return {p.relative_to(repo).as_posix(): p.read_bytes() for p in found if p.is_file()}
+
+
+def built_once(base: Path, name: str, build: Callable[[Path], Path], into: Path) -> Path:
+    """`build(folder)` run once for every pytest-xdist worker of a session, then copied `into`.
+
+    `base` is the folder all workers share; the first worker to take the lock builds, the
+    others wait for it. Each gets its own copy, so no two workers run dvc in one repo."""
+    shared = base / name
+    with (base / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (base / f"{name}.built").exists():
+            shutil.rmtree(shared, ignore_errors=True)
+            shared.mkdir()
+            (base / f"{name}.built").write_text(str(build(shared).relative_to(shared)))
+    made = (base / f"{name}.built").read_text()
+    shutil.copytree(shared, into, symlinks=True)
+    return into / made

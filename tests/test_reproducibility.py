@@ -74,10 +74,9 @@ def test_a_fresh_clone_pulls_every_output_from_a_remote(reproduced: Path, tmp_pa
 
 
 def test_compare_renders_experiments_side_by_side_without_retraining(
-    reproduced: Path, tmp_path: Path
+    experiments: Path, tmp_path: Path
 ) -> None:
-    repo = copy_of(reproduced, tmp_path)
-    run(repo, "dvc", "exp", "run", "-n", "lr-0.05", "-S", "train.lr=0.05")
+    repo = copy_of(experiments, tmp_path)
     result = run(repo, "python", "-m", "nnreel.compare", "HEAD", "lr-0.05", "--frames", "7")
     assert "Running stage" not in result.stdout + result.stderr
     _, size, means = decode(repo / "compare/compare.mp4")
@@ -90,12 +89,8 @@ def test_compare_renders_experiments_side_by_side_without_retraining(
     assert bad.stderr.startswith("nnreel compare: error: no-such-exp")
 
 
-def test_plots_diff_keeps_every_run_whatever_its_parameters(
-    reproduced: Path, tmp_path: Path
-) -> None:
-    repo = copy_of(reproduced, tmp_path)
-    run(repo, "dvc", "exp", "run", "-n", "with-ob", "-S", "model.output_bias=true")
-    shown = json.loads(run(repo, "dvc", "plots", "diff", "HEAD", "with-ob", "--json").stdout)
+def test_plots_diff_keeps_every_run_whatever_its_parameters(experiments: Path) -> None:
+    shown = json.loads(run(experiments, "dvc", "plots", "diff", "HEAD", "with-ob", "--json").stdout)
     plots = shown["data"]
 
     def rows(title: str) -> list[dict[str, str]]:

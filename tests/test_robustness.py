@@ -25,6 +25,7 @@ from nnreel.config import DataConfig
 from nnreel.network import Net, init_params
 from nnreel.params import read_config
 from nnreel.training import train
+from tests.conftest import EXPERIMENTS
 from tests.repo import copy_of, outputs, run, yaml
 
 pytestmark = pytest.mark.slow
@@ -365,23 +366,19 @@ def final_loss_in_process(repo: Path, lr: float) -> float:
     return steps[-1].loss
 
 
-def test_a_queued_sweep_run_two_at_a_time_gives_independent_results(
-    reproduced: Path, tmp_path: Path
+def test_queued_experiments_run_two_at_a_time_give_independent_results(
+    experiments: Path,
 ) -> None:
-    repo = copy_of(reproduced, tmp_path)
-    lrs = [0.005, 0.03]  # two experiments, run at the same time
-    run(repo, "dvc", "exp", "run", "--queue", "-S", "train.lr=" + ",".join(map(str, lrs)))
-    run(repo, "dvc", "exp", "run", "--run-all", "-j", "2")
-    shown = json.loads(run(repo, "dvc", "exp", "show", "--json").stdout)
-    found: dict[float, list[float]] = {}
+    shown = json.loads(run(experiments, "dvc", "exp", "show", "--json").stdout)
+    found: dict[str, tuple[float, float]] = {}
     for commit in shown:
         for exp in commit.get("experiments") or []:
             data = exp["revs"][0]["data"]
             lr = data["params"]["params.yaml"]["data"]["train"]["lr"]
             metrics = data["metrics"]["reports/metrics.json"]["data"]
-            found.setdefault(lr, []).append(metrics["final_loss"])
-    assert sorted(found) == lrs
-    assert all(len(v) == 1 for v in found.values()), found
-    assert len({v[0] for v in found.values()}) == len(lrs)
-    for lr in lrs:
-        assert found[lr] == [final_loss_in_process(repo, lr)], lr
+            assert exp["name"] not in found
+            found[exp["name"]] = (lr, metrics["final_loss"])
+    assert sorted(found) == sorted(EXPERIMENTS)
+    for name, lr in (("lr-0.005", 0.005), ("lr-0.05", 0.05)):
+        assert found[name] == (lr, final_loss_in_process(experiments, lr)), name
+    assert len({loss for _, loss in found.values()}) == len(found)

@@ -7,6 +7,7 @@ import csv
 import io
 import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from nnreel.network import Net, init_params
 from nnreel.params import read_config
 from nnreel.sweep_figures import Point, contact_figure, sweep_figure
 from nnreel.training import train
-from tests.repo import ROOT, reproduced_repo, run
+from tests.repo import ROOT, run
 
 GRID = ["train.lr=0.005,0.01,0.02", "seed=1,2"]
 POINTS = [(lr, seed) for lr in ("0.005", "0.01", "0.02") for seed in ("1", "2")]
@@ -82,10 +83,11 @@ def test_plan_refuses_a_point_whose_config_is_invalid(monkeypatch: pytest.Monkey
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def world(reproduced: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A bare origin, a DVC remote directory and the planner's clone, pushed."""
     tmp = tmp_path_factory.mktemp("sweep")
-    repo = reproduced_repo(tmp)
+    repo = tmp / "repo"
+    shutil.copytree(reproduced, repo, symlinks=True)
     run(tmp, "git", "init", "-q", "--bare", "-b", "main", "origin.git")
     run(repo, "dvc", "remote", "add", "-d", "store", str(tmp / "store"))
     run(repo, "git", "remote", "add", "origin", str(tmp / "origin.git"))

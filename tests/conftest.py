@@ -49,11 +49,7 @@ def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # Experiments queued on the reproduced repo and run two at a time, once per session.
-EXPERIMENTS = {
-    "lr-0.005": "train.lr=0.005",
-    "lr-0.05": "train.lr=0.05",
-    "with-ob": "model.output_bias=true",
-}
+EXPERIMENTS = {"lr-0.05": "train.lr=0.05", "with-ob": "model.output_bias=true"}
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,11 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from nnreel.artifacts import read_samples
 from nnreel.compose import compose
+from nnreel.network import Net, init_params
+from nnreel.params import read_config
+from nnreel.training import train
 
 ROOT = Path(__file__).resolve().parents[1]
 yaml = YAML(typ="safe", pure=True)
@@ -96,3 +100,16 @@ def built_once(base: Path, name: str, build: Callable[[Path], Path], into: Path)
     made = (base / f"{name}.built").read_text()
     shutil.copytree(shared, into, symlinks=True)
     return into / made
+
+
+def final_loss_in_process(repo: Path, overrides: list[str]) -> float:
+    """The final loss of the repo's conf/ with `overrides`, composed and trained here, no dvc."""
+    params = repo / "in-process.yaml"
+    compose(params, repo / "conf", overrides)
+    cfg = read_config(params)
+    params.unlink()
+    xs, ys = read_samples(cfg.data, repo / "data/samples.json")
+    net = Net(cfg.model.arch)
+    init = init_params(net.arch, cfg.seed, cfg.model.init.sigma, cfg.model.init.values)
+    steps = list(train(net, [init[n] for n in net.names], xs, ys, cfg.train))
+    return steps[-1].loss

@@ -20,14 +20,9 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from nnreel import sweep
-from nnreel.artifacts import read_samples
-from nnreel.compose import compose
 from nnreel.errors import UserError
-from nnreel.network import Net, init_params
-from nnreel.params import read_config
 from nnreel.sweep_figures import Point, contact_figure, sweep_figure
-from nnreel.training import train
-from tests.repo import ROOT, run
+from tests.repo import ROOT, final_loss_in_process, run
 
 GRID = ["train.lr=0.005,0.01,0.02", "seed=1,2"]
 POINTS = [(lr, seed) for lr in ("0.005", "0.01", "0.02") for seed in ("1", "2")]
@@ -132,20 +127,6 @@ def exps_on_origin(world: Path) -> list[str]:
     return sorted(line.rsplit("/", 1)[1] for line in out.splitlines())
 
 
-def final_loss_in_process(repo: Path, lr: str, seed: str) -> float:
-    """The final loss of one point, trained here from its composed config, without dvc."""
-    params = repo / "point.yaml"
-    compose(params, repo / "conf", [f"train.lr={lr}", f"seed={seed}"])
-    cfg = read_config(params)
-    params.unlink()
-    xs, ys = read_samples(cfg.data, repo / "data/samples.json")
-    net = Net(cfg.model.arch)
-    init = init_params(net.arch, cfg.seed, cfg.model.init.sigma, cfg.model.init.values)
-    assert cfg.train.lr == float(lr) and cfg.seed == int(seed)
-    steps = list(train(net, [init[n] for n in net.names], xs, ys, cfg.train))
-    return steps[-1].loss
-
-
 def kill_after_first_push(world: Path, worker: subprocess.Popen[str], before: int) -> None:
     """Kill the worker's whole process group once its first point has reached origin."""
     deadline = time.monotonic() + 300
@@ -200,7 +181,9 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
     assert [r["name"] for r in rows] == [f"grid-{i}" for i in range(6)]
     assert all(r["status"] == "ok" for r in rows)
     for r in rows:
-        expected = final_loss_in_process(planner, r["train.lr"], r["seed"])
+        expected = final_loss_in_process(
+            planner, [f"train.lr={r['train.lr']}", f"seed={r['seed']}"]
+        )
         assert float(r["final_loss"]) == expected, r
     losses = {r["name"]: float(r["final_loss"]) for r in rows}
     best = sorted(losses, key=losses.__getitem__)

@@ -66,3 +66,23 @@ def experiments(reproduced: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
     into = tmp_path_factory.mktemp("experiments") / "e"
     return built_once(session_folder(tmp_path_factory), "experiments", build, into)
+
+
+# Modules that take longest run first, so that with --dist loadscope (one module per worker at
+# a time) the two workers finish together; the DVC-heavy ones are not all started at once.
+LONGEST_FIRST = [
+    "test_sweep.py",
+    "test_render.py",
+    "test_reproducibility.py",
+    "test_robustness.py",
+    "test_pipeline.py",
+    "test_viewer_browser.py",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)

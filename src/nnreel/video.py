@@ -56,10 +56,6 @@ def concat_list(paths: Sequence[Path]) -> str:
 QUIET = ("-nostdin", "-hide_banner", "-loglevel", "error", "-xerror", "-y")
 
 
-def _input(ffmpeg: str, concat: Path) -> list[str]:
-    return [ffmpeg, *QUIET, "-f", "concat", "-safe", "0", "-i", str(concat)]
-
-
 def mp4_args(ffmpeg: str, frames: Path, out: Path, fps: int, hold: int) -> list[str]:
     """Encode frames/frame_*.png, in name order, to an H.264 yuv420p MP4 at `fps`, the last
     frame held `hold` frames more. ffmpeg reads the PNGs itself, two decoding threads."""
@@ -81,33 +77,21 @@ def mp4_args(ffmpeg: str, frames: Path, out: Path, fps: int, hold: int) -> list[
     ]
 
 
-def _gif_scale(width: int) -> str:
-    return f"scale={width}:-1:flags=lanczos"
-
-
-def palette_args(ffmpeg: str, concat: Path, out: Path, width: int) -> list[str]:
-    """First GIF pass: one 256-colour palette for all the listed frames, as a PNG."""
-    filters = f"{_gif_scale(width)},palettegen=stats_mode=full"
-    return [
-        *_input(ffmpeg, concat),
-        *("-vf", filters, "-frames:v", "1", "-threads", "1", "-filter_threads", "1"),
-        *BITEXACT,
-        *("-f", "image2", "-c:v", "png", str(out)),
-    ]
-
-
 def gif_args(
-    ffmpeg: str, concat: Path, palette: Path, out: Path, width: int, delay_cs: int, hold: int
+    ffmpeg: str, concat: Path, out: Path, width: int, delay_cs: int, hold: int
 ) -> list[str]:
-    """Second GIF pass: the listed frames, `delay_cs` apart, the last held `hold` more."""
+    """The listed frames as a GIF, `delay_cs` apart, the last held `hold` more, in one pass:
+    the scaled frames are split, one copy makes a 256-colour palette of them all, and the
+    other, held, is mapped onto it once the palette is done."""
     graph = (
-        f"[0:v]{_gif_scale(width)},tpad=stop_mode=clone:stop={hold},"
-        f"settb=1/100,setpts=N*{delay_cs}[v];"
-        "[v][1:v]paletteuse=dither=sierra2_4a:diff_mode=rectangle"
+        f"[0:v]scale={width}:-1:flags=lanczos,split[stats][frames];"
+        "[stats]palettegen=stats_mode=full[palette];"
+        f"[frames]tpad=stop_mode=clone:stop={hold},settb=1/100,setpts=N*{delay_cs}[held];"
+        "[held][palette]paletteuse=dither=sierra2_4a:diff_mode=rectangle"
     )
     return [
-        *_input(ffmpeg, concat),
-        *("-i", str(palette), "-filter_complex", graph, "-an", "-r", f"100/{delay_cs}"),
+        *(ffmpeg, *QUIET, "-f", "concat", "-safe", "0", "-i", str(concat)),
+        *("-filter_complex", graph, "-an", "-r", f"100/{delay_cs}"),
         *("-threads", "1", "-filter_threads", "1", "-filter_complex_threads", "1"),
         *BITEXACT,
         *("-loop", "0", "-f", "gif", str(out)),

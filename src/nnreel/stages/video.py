@@ -53,15 +53,13 @@ def make_mp4(frames: Path, tmp: Path, fps: int, hold_last_s: float, n: int) -> P
 
 
 def make_gif(paths: list[Path], tmp: Path, width: int, n: int, hold_last_s: float) -> Path:
-    """The preview, encoded into the temporary directory `tmp` in two palette passes."""
-    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
-    concat, palette, out = tmp / "gif.ffconcat", tmp / "palette.png", tmp / "training.gif"
+    """The preview, encoded into the temporary directory `tmp`."""
+    concat, out = tmp / "gif.ffconcat", tmp / "training.gif"
     picks = [paths[i] for i in video.gif_picks(len(paths), n)]
     concat.write_text(video.concat_list(picks), encoding="utf-8")
-    run_ffmpeg(video.palette_args(ffmpeg, concat, palette, width))
     delay = video.gif_delay_cs(len(picks))
     hold = video.gif_hold_frames(hold_last_s, delay)
-    run_ffmpeg(video.gif_args(ffmpeg, concat, palette, out, width, delay, hold))
+    run_ffmpeg(video.gif_args(imageio_ffmpeg.get_ffmpeg_exe(), concat, out, width, delay, hold))
     return out
 
 

@@ -28,7 +28,7 @@ from nnreel.training import train
 
 PRESETS: dict[str, list[str]] = {
     "default": [],
-    "fib_valley, wide, adam": ["data=fib_valley", "model=wide", "train=adam"],
+    "fib_valley (wide, adam)": ["data=fib_valley"],
     "points": ["data=points"],
     "wide": ["model=wide"],
     "deep": ["model=deep"],

@@ -16,7 +16,10 @@ from ruamel.yaml import YAML
 
 from nnreel.compose import compose
 from nnreel.config import Config, parse_config
+from nnreel.data import make_samples
 from nnreel.errors import ConfigError
+from nnreel.network import Net, init_params
+from nnreel.training import train
 from tests.repo import ROOT
 
 
@@ -188,9 +191,9 @@ def test_an_unknown_key_names_the_nearest_known_key(raw: Any, message: str) -> N
         assert "did you mean model.init.sigma? " in str(info.value)
 
 
-def composed_conf(tmp_path: Path) -> Any:
-    """params.yaml as composed from conf/ (the source of every default)."""
-    compose(tmp_path / "params.yaml", ROOT / "conf")
+def composed_conf(tmp_path: Path, overrides: list[str] | None = None) -> Any:
+    """params.yaml as composed from conf/ (the source of every default), with `overrides`."""
+    compose(tmp_path / "params.yaml", ROOT / "conf", overrides or [])
     return YAML(typ="safe", pure=True).load((tmp_path / "params.yaml").read_text())
 
 
@@ -220,3 +223,29 @@ def test_the_readme_table_lists_every_key_of_conf_with_its_default(tmp_path: Pat
     leaves = {".".join(path): node_at(composed, path) for path in key_paths(composed)}
     expected = {k: v for k, v in leaves.items() if not isinstance(v, dict) or not v}
     assert readme_defaults() == expected
+
+
+def fib_valley_r2(cfg: Config) -> float:
+    """R² at the samples of the run `cfg` describes: 1 - SSR / total sum of squares."""
+    xs, ys = make_samples(cfg.data)
+    net = Net(cfg.model.arch)
+    init = init_params(net.arch, cfg.seed, cfg.model.init.sigma, cfg.model.init.values)
+    theta = list(train(net, [init[n] for n in net.names], xs, ys, cfg.train))[-1].params
+    mean = sum(ys) / len(ys)
+    ssr = sum((p - y) ** 2 for p, y in zip(net.predict(theta, xs)[0], ys, strict=True))
+    return 1 - ssr / sum((y - mean) ** 2 for y in ys)
+
+
+def test_the_fib_valley_preset_brings_a_net_and_optimizer_that_learn_it(tmp_path: Path) -> None:
+    chosen = parse_config(composed_conf(tmp_path, ["data=fib_valley"]))
+    assert (chosen.model.hidden, chosen.model.activation, chosen.train.optimizer) == (
+        [6],
+        "tanh",
+        "adam",
+    )
+    assert fib_valley_r2(chosen) > 0.9
+    # What it brings is only a default: options named with -S win, and the reference net fails.
+    reference = parse_config(composed_conf(tmp_path, ["data=fib_valley", "model=default"]))
+    assert reference.model.hidden == [2] and reference.train.optimizer == "adam"
+    plain = ["data=fib_valley", "model=default", "train=default"]
+    assert fib_valley_r2(parse_config(composed_conf(tmp_path, plain))) < 0.5

@@ -175,6 +175,11 @@ def assert_shows(page: Page, run: Run, k: int, land: landscape.Landscape | None 
     assert rows == expected
     floats = [[v, g] for v, g in zip(run.steps[k].params, run.steps[k].grads, strict=True)]
     assert [[float(v), float(g)] for _, v, g in rows] == floats
+    cells = page.page.eval_on_selector_all(
+        "[data-panel=values] td[data-param]",
+        "cells => cells.map(c => [c.dataset.param, c.dataset.value, c.dataset.grad])",
+    )
+    assert cells == [row for row in expected for _ in range(4)]  # value, repr, grad, repr
 
 
 def test_the_page_loads_from_file_with_no_error_and_no_other_request(

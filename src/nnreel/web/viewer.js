@@ -508,7 +508,7 @@
     constructor(run) {
       this.run = run;
       this.rows = run.names.map((name) => {
-        const cells = ["value", "value-repr", "grad", "grad-repr"].map((c) => el("td", { class: c.endsWith("repr") ? "num repr" : "num rounded" }));
+        const cells = ["value", "value-repr", "grad", "grad-repr"].map((c) => el("td", { "data-param": name, class: c.endsWith("repr") ? "num repr" : "num rounded" }));
         const sw = el("span", { class: "swatch" });
         sw.style.background = colourOf(run, name);
         const label = el("td", {}, sw, name);
@@ -527,8 +527,7 @@
       this.rows.forEach(({ tr, cells }, i) => {
         const v = run.params[i][s], g = run.grads[i][s];
         const rv = pyRepr(v), rg = pyRepr(g);
-        tr.dataset.value = rv;
-        tr.dataset.grad = rg;
+        for (const cell of [tr, ...cells]) Object.assign(cell.dataset, { value: rv, grad: rg });
         cells[0].textContent = rounded(v);
         cells[1].textContent = rv;
         cells[2].textContent = rounded(g);

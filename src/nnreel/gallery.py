@@ -10,6 +10,7 @@ frame, for looking at them one by one.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -89,7 +90,9 @@ def main(argv: list[str]) -> None:
             png = renderer.render(k)
             if args.frames:
                 args.frames.mkdir(parents=True, exist_ok=True)
-                slug = name.replace(" ", "_")
+                slug = "_".join(
+                    re.findall(r"[a-z0-9]+", name)
+                )  # "fib_valley (wide, adam)" → fib_valley_wide_adam
                 (args.frames / f"{slug}_{width}x{height}_{k:06d}.png").write_bytes(png)
         finals.append(np.asarray(renderer.canvas.buffer_rgba()).copy())
     with atomic_path(args.out) as tmp:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
 import shutil
 import signal
+import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +53,9 @@ class Worker:
         return len(steps)
 
 
+PR_SET_PDEATHSIG = 1  # from linux/prctl.h
+
+
 def exit_with_parent() -> None:
     """End this worker as soon as its parent is gone, even if it was killed outright."""
     parent = multiprocessing.parent_process()
@@ -60,8 +65,12 @@ def exit_with_parent() -> None:
 
 
 def start(out: Path, run: Run, samples: Samples, land: Landscape | None, cfg: RenderConfig) -> None:
-    """Pool initializer: Ctrl-C is the parent's to handle; build this process's figure once."""
+    """Pool initializer: Ctrl-C is the parent's to handle; a dead parent ends this worker (on
+    Linux the kernel kills it at once; a thread waiting for the parent covers the rest); build
+    this process's figure once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     threading.Thread(target=exit_with_parent, daemon=True).start()
     Worker.current = Worker(out, run, samples, land, cfg)
 

@@ -12,11 +12,11 @@ run: $(STAMP)
 
 # Everything, as CI runs it: lint, types, and every test including the end-to-end DVC runs.
 test: $(STAMP) lint
-	pytest -n auto --dist loadscope
+	pytest -n auto --dist loadscope --no-loadscope-reorder
 
 # The inner loop: lint, types, and the tests that need no DVC run (not marked slow).
 check: $(STAMP) lint
-	pytest -n auto --dist loadscope -m "not slow"
+	pytest -n auto --dist loadscope --no-loadscope-reorder -m "not slow"
 
 lint: $(STAMP)
 	ruff check .

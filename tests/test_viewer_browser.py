@@ -241,6 +241,41 @@ def test_fifty_random_seeks_each_show_exactly_the_checkpoint(
     assert page.errors == []
 
 
+def beyond_the_bulk(values: list[float]) -> list[int]:
+    """Steps outside the panel a history gets: its 2nd-98th percentile padded by 6% when its
+    whole range is more than 4 times that, else its whole range padded (never any step)."""
+    ordered = sorted(values)
+
+    def percentile(q: float) -> float:
+        pos = (len(ordered) - 1) * q
+        i, f = int(pos), pos - int(pos)
+        return (
+            ordered[i] + f * (ordered[i + 1] - ordered[i]) if i + 1 < len(ordered) else ordered[i]
+        )
+
+    lo, hi = percentile(0.02), percentile(0.98)
+    if not ordered[-1] - ordered[0] > 4 * (hi - lo) > 0:
+        return []
+    span = hi - lo
+    return [k for k, v in enumerate(values) if not lo - 0.06 * span <= v <= hi + 0.06 * span]
+
+
+def test_a_history_that_leaves_its_panel_is_marked_at_its_edge(
+    default_page: Page, default_run: tuple[Run, Samples]
+) -> None:
+    run, _ = default_run
+    expected = []
+    for i, name in enumerate(run.names):
+        grads = [s.grads[i] for s in run.steps]
+        beyond = beyond_the_bulk(grads)
+        assert beyond == list(range(len(beyond)))  # in this run, only a first few steps
+        if beyond:  # one mark, at the farthest of them
+            expected.append(f"∂SSR/∂{name}@{max(beyond, key=lambda k: abs(grads[k]))}")
+    assert expected == ["∂SSR/∂ow2@0"]  # ∂SSR/∂ow2 starts at -2.4, then stays in [-0.2, 0.5]
+    assert default_page.attr("[data-panel=gradients]", "data-edge-marks").split() == expected
+    assert default_page.attr("[data-panel=loss]", "data-edge-marks") == ""
+
+
 def test_every_key_binding(default_page: Page, default_run: tuple[Run, Samples]) -> None:
     run, _ = default_run
     p = default_page.page

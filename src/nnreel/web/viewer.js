@@ -237,6 +237,22 @@
       }
       ctx.fill();
     }
+
+    // Each run of steps whose values leave the panel, as [step, value] at its farthest point:
+    // where a triangle at the edge marks it, so that no value leaves the panel unmarked.
+    offPanel(values) {
+      const runs = [];
+      let run = null;
+      values.forEach((v, k) => {
+        const py = Number.isFinite(v) && (!this.log || v > 0) ? this.sy(v) : NaN;
+        const side = py < this.y ? -1 : py > this.y + this.h ? 1 : 0;
+        if (!side) { run = null; return; }
+        const far = Math.abs(py - (this.y + this.h / 2));
+        if (!run || run.side !== side) runs.push((run = { side, k, v, far }));
+        else if (far > run.far) Object.assign(run, { k, v, far });
+      });
+      return runs.map(({ k, v }) => [k, v]);
+    }
   }
 
   function logTicks([lo, hi]) {
@@ -432,6 +448,7 @@
       });
       this.faint = offscreen(w, h);
       this.strong = offscreen(w, h);
+      const marks = [];
       this.series.forEach((s, i) => {
         const f = this.frames[i];
         f.axes(this.faint, { title: s.title, xticks: small ? 3 : 6, yticks: yt });
@@ -445,7 +462,14 @@
           }
           ctx.restore();
         }
+        for (const l of s.lines) {
+          for (const [k, v] of f.offPanel(l.values)) {
+            f.dot(this.faint, k, v, l.colour);
+            marks.push(`${s.title}@${k}`);
+          }
+        }
       });
+      this.root.dataset.edgeMarks = marks.join(" ");
     }
     draw(k) {
       const ctx = this.ctx, r = DPR();

@@ -90,9 +90,8 @@ def main(argv: list[str]) -> None:
             png = renderer.render(k)
             if args.frames:
                 args.frames.mkdir(parents=True, exist_ok=True)
-                slug = "_".join(
-                    re.findall(r"[a-z0-9]+", name)
-                )  # "fib_valley (wide, adam)" → fib_valley_wide_adam
+                # "fib_valley (wide, adam)" → fib_valley_wide_adam
+                slug = "_".join(re.findall(r"[a-z0-9]+", name))
                 (args.frames / f"{slug}_{width}x{height}_{k:06d}.png").write_bytes(png)
         finals.append(np.asarray(renderer.canvas.buffer_rgba()).copy())
     with atomic_path(args.out) as tmp:

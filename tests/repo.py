@@ -14,9 +14,8 @@ from ruamel.yaml import YAML
 
 from nnreel.artifacts import read_samples
 from nnreel.compose import compose
-from nnreel.network import Net, init_params
 from nnreel.params import read_config
-from nnreel.training import train
+from nnreel.training import seeded_training
 
 ROOT = Path(__file__).resolve().parents[1]
 yaml = YAML(typ="safe", pure=True)
@@ -109,7 +108,5 @@ def final_loss_in_process(repo: Path, overrides: list[str]) -> float:
     cfg = read_config(params)
     params.unlink()
     xs, ys = read_samples(cfg.data, repo / "data/samples.json")
-    net = Net(cfg.model.arch)
-    init = init_params(net.arch, cfg.seed, cfg.model.init.sigma, cfg.model.init.values)
-    steps = list(train(net, [init[n] for n in net.names], xs, ys, cfg.train))
-    return steps[-1].loss
+    _, steps = seeded_training(cfg, xs, ys)
+    return list(steps)[-1].loss

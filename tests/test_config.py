@@ -18,8 +18,7 @@ from nnreel.compose import compose
 from nnreel.config import Config, parse_config
 from nnreel.data import make_samples
 from nnreel.errors import ConfigError
-from nnreel.network import Net, init_params
-from nnreel.training import train
+from nnreel.training import seeded_training
 from tests.repo import ROOT
 
 
@@ -228,9 +227,8 @@ def test_the_readme_table_lists_every_key_of_conf_with_its_default(tmp_path: Pat
 def fib_valley_r2(cfg: Config) -> float:
     """R² at the samples of the run `cfg` describes: 1 - SSR / total sum of squares."""
     xs, ys = make_samples(cfg.data)
-    net = Net(cfg.model.arch)
-    init = init_params(net.arch, cfg.seed, cfg.model.init.sigma, cfg.model.init.values)
-    theta = list(train(net, [init[n] for n in net.names], xs, ys, cfg.train))[-1].params
+    net, steps = seeded_training(cfg, xs, ys)
+    theta = list(steps)[-1].params
     mean = sum(ys) / len(ys)
     ssr = sum((p - y) ** 2 for p, y in zip(net.predict(theta, xs)[0], ys, strict=True))
     return 1 - ssr / sum((y - mean) ** 2 for y in ys)

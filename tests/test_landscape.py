@@ -22,8 +22,8 @@ from nnreel.config import LandscapeConfig, parse_config
 from nnreel.errors import ConfigError
 from nnreel.io import ArtifactError, read_artifact
 from nnreel.landscape_plot import draw_landscape, loss_ticks, tick_text
-from nnreel.network import Net, init_params
-from nnreel.training import train
+from nnreel.network import Net
+from nnreel.training import seeded_training
 from tests.conftest import Samples, reference_samples
 
 ALL_BUT_OB = ["iw1", "b1", "ow1", "iw2", "b2", "ow2"]
@@ -36,9 +36,8 @@ def trained(raw: dict[str, Any], samples: Samples | None = None) -> tuple[Run, S
     """A run made by the real training code, read back through its checkpoints file."""
     cfg = parse_config(raw)
     xs, ys = samples or reference_samples()
-    net, init = Net(cfg.model.arch), cfg.model.init
-    theta = list(init_params(net.arch, cfg.seed, init.sigma, init.values).values())
-    lines = list(encode_run(net.names, cfg, train(net, theta, xs, ys, cfg.train)))
+    net, steps = seeded_training(cfg, xs, ys)
+    lines = list(encode_run(net.names, cfg, steps))
     return decode_run(lines), (xs, ys)
 
 

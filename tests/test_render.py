@@ -23,12 +23,12 @@ from nnreel.data import make_samples
 from nnreel.errors import ConfigError
 from nnreel.frames import frame_steps
 from nnreel.io import CHECKPOINTS, FRAMES, SAMPLES, write_lines
-from nnreel.network import Net, init_params
+from nnreel.network import Net
 from nnreel.params import read_config
 from nnreel.render import FrameRenderer
 from nnreel.run_file import read_run
 from nnreel.stages import render as render_stage
-from nnreel.training import train
+from nnreel.training import seeded_training
 
 Samples = tuple[list[float], list[float]]
 
@@ -40,9 +40,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, params: str) -> tup
     cfg = read_config()
     write_samples(SAMPLES, make_samples(cfg.data, None), cfg.data)
     xs, ys = read_samples(cfg.data)
-    net = Net(cfg.model.arch)
-    init = init_params(net.arch, cfg.seed, cfg.model.init.sigma, cfg.model.init.values)
-    steps = train(net, list(init.values()), xs, ys, cfg.train)
+    net, steps = seeded_training(cfg, xs, ys)
     write_lines(CHECKPOINTS, encode_run(net.names, cfg, steps))
     return read_run(cfg), (xs, ys)
 

@@ -18,13 +18,13 @@ from nnreel.artifacts import write_samples
 from nnreel.checkpoints import Run, Step, encode_run
 from nnreel.config import Config, DataConfig, ModelConfig, TrainConfig
 from nnreel.io import CHECKPOINTS, SAMPLES, ArtifactError, write_lines
-from nnreel.network import Architecture, Net, init_params
+from nnreel.network import Architecture, Net
 from nnreel.render import loss_figure
 from nnreel.stages import landscape as landscape_stage
 from nnreel.stages import report
 from nnreel.stages import video as video_stage
 from nnreel.stages import viewer as viewer_stage
-from nnreel.training import train
+from nnreel.training import seeded_training
 from tests.conftest import reference_samples
 
 REPORTS = Path("reports")
@@ -63,9 +63,7 @@ def write_inputs(
 def trained_steps(
     model: ModelConfig, cfg: TrainConfig, xs: list[float], ys: list[float]
 ) -> list[Step]:
-    net = Net(model.arch)
-    init = init_params(net.arch, 13, model.init.sigma)
-    return list(train(net, [init[n] for n in net.names], xs, ys, cfg))
+    return list(seeded_training(Config(model=model, train=cfg), xs, ys)[1])
 
 
 def read_metrics() -> dict[str, Any]:

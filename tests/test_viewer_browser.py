@@ -22,8 +22,8 @@ from nnreel.checkpoints import Run, decode_run, encode_run
 from nnreel.config import Config, LandscapeConfig, ModelConfig, TrainConfig
 from nnreel.io import package_text
 from nnreel.limits import dense_grid
-from nnreel.network import Net, Samples, init_params
-from nnreel.training import train
+from nnreel.network import Net, Samples
+from nnreel.training import seeded_training
 from tests.conftest import reference_samples
 from tests.repo import ROOT, run
 
@@ -105,9 +105,7 @@ def make_run(
     model = ModelConfig(hidden=hidden or [2], activation=activation, output_bias=hidden is not None)
     cfg = Config(model=model, train=TrainConfig(steps=steps, lr=lr, frozen=frozen or []))
     xs, ys = samples or reference_samples()
-    net = Net(model.arch)
-    init = init_params(net.arch, cfg.seed, model.init.sigma)
-    states = train(net, [init[n] for n in net.names], xs, ys, cfg.train)
+    net, states = seeded_training(cfg, xs, ys)
     lines = list(encode_run(net.names, cfg, states))
     return decode_run(lines), (xs, ys)
 

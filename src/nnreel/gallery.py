@@ -22,10 +22,10 @@ from nnreel.compose import compose
 from nnreel.data import make_samples
 from nnreel.io import atomic_path, read_text
 from nnreel.landscape import Landscape, landscape
-from nnreel.network import Net, Samples, init_params
+from nnreel.network import Samples
 from nnreel.params import read_config
 from nnreel.render import FrameRenderer, encode_png
-from nnreel.training import train
+from nnreel.training import seeded_training
 
 PRESETS: dict[str, list[str]] = {
     "default": [],
@@ -55,9 +55,8 @@ def preset_run(
         cfg = read_config(params)
     csv = read_text(Path(cfg.data.csv)) if cfg.data.target == "csv" else None
     xs, ys = make_samples(cfg.data, csv)
-    net, init = Net(cfg.model.arch), cfg.model.init
-    theta = list(init_params(net.arch, cfg.seed, init.sigma, init.values).values())
-    lines = list(encode_run(net.names, cfg, train(net, theta, xs, ys, cfg.train)))
+    net, steps = seeded_training(cfg, xs, ys)
+    lines = list(encode_run(net.names, cfg, steps))
     run = decode_run(lines)
     land = landscape(run, (xs, ys), cfg.landscape) if cfg.render.landscape else None
     return run, (xs, ys), land

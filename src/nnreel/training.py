@@ -6,9 +6,9 @@ import math
 from collections.abc import Iterator, Sequence
 
 from nnreel.checkpoints import Step
-from nnreel.config import TrainConfig
+from nnreel.config import Config, TrainConfig
 from nnreel.errors import DataError
-from nnreel.network import Net
+from nnreel.network import Net, init_params
 
 
 class Optimizer:
@@ -76,3 +76,12 @@ def train(
         yield state
         if k < cfg.steps:
             theta = opt.update(theta, grads)
+
+
+def seeded_training(
+    cfg: Config, xs: Sequence[float], ys: Sequence[float]
+) -> tuple[Net, Iterator[Step]]:
+    """The network `cfg` describes, and its training steps from the initial θ its seed draws."""
+    net, init = Net(cfg.model.arch), cfg.model.init
+    theta = list(init_params(net.arch, cfg.seed, init.sigma, init.values).values())
+    return net, train(net, theta, xs, ys, cfg.train)

@@ -386,7 +386,6 @@
       polyline(ctx, f, run.grid, preds);
       ctx.restore();
       run.samples.x.forEach((x, i) => f.dot(ctx, x, run.samples.y[i], "#000", 3.5));
-      this.curves = { preds, contributions };
       this.root.dataset.step = s;
       this.banner.hidden = !(run.diverged && s === run.last);
     }

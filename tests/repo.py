@@ -13,7 +13,10 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from nnreel.artifacts import read_samples
+from nnreel.checkpoints import Run, decode_run, encode_run
 from nnreel.compose import compose
+from nnreel.config import Config
+from nnreel.network import Samples
 from nnreel.params import read_config
 from nnreel.training import seeded_training
 
@@ -99,6 +102,17 @@ def built_once(base: Path, name: str, build: Callable[[Path], Path], into: Path)
     made = (base / f"{name}.built").read_text()
     shutil.copytree(shared, into, symlinks=True)
     return into / made
+
+
+def trained_run(cfg: Config, samples: Samples) -> tuple[Run, Samples]:
+    """The run `cfg` describes, trained here on `samples`, read back through its checkpoints."""
+    net, steps = seeded_training(cfg, *samples)
+    return decode_run(list(encode_run(net.names, cfg, steps))), samples
+
+
+def nnreel_lines(stderr: str) -> list[str]:
+    """The lines nnreel itself printed (each starts "nnreel <command>:")."""
+    return [line for line in stderr.splitlines() if line.startswith("nnreel ")]
 
 
 def final_loss_in_process(repo: Path, overrides: list[str]) -> float:

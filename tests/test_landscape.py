@@ -16,15 +16,15 @@ from matplotlib.figure import Figure
 
 from nnreel import landscape as L
 from nnreel.artifacts import write_samples
-from nnreel.checkpoints import Run, Step, decode_run, encode_run
+from nnreel.checkpoints import Run, Step, encode_run
 from nnreel.compare_landscape import write_shared_landscape
 from nnreel.config import LandscapeConfig, parse_config
 from nnreel.errors import ConfigError
 from nnreel.io import ArtifactError, read_artifact
 from nnreel.landscape_plot import draw_landscape, loss_ticks, tick_text
 from nnreel.network import Net
-from nnreel.training import seeded_training
 from tests.conftest import Samples, reference_samples
+from tests.repo import trained_run
 
 ALL_BUT_OB = ["iw1", "b1", "ow1", "iw2", "b2", "ow2"]
 DEEP = {
@@ -34,11 +34,7 @@ DEEP = {
 
 def trained(raw: dict[str, Any], samples: Samples | None = None) -> tuple[Run, Samples]:
     """A run made by the real training code, read back through its checkpoints file."""
-    cfg = parse_config(raw)
-    xs, ys = samples or reference_samples()
-    net, steps = seeded_training(cfg, xs, ys)
-    lines = list(encode_run(net.names, cfg, steps))
-    return decode_run(lines), (xs, ys)
+    return trained_run(parse_config(raw), samples or reference_samples())
 
 
 def theta_at(land: L.Landscape, coords: list[float]) -> list[float]:

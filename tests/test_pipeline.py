@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from nnreel.compose import compose
-from tests.repo import ROOT, copy_of, outputs, run
+from tests.repo import ROOT, copy_of, nnreel_lines, outputs, run
+from tests.test_viewer import page_data
 
 
 def test_params_yaml_is_the_composition_of_conf(tmp_path: Path) -> None:
@@ -94,7 +95,7 @@ def test_an_unknown_key_through_dvc_names_the_nearest_key_and_one_command_restor
     # With `+`, as Hydra suggests, validate refuses it in one line naming the nearest key.
     plus = run(repo, "dvc", "exp", "run", "-S", "+train.lrr=0.1", check=False)
     assert plus.returncode != 0
-    said = [line for line in plus.stderr.splitlines() if line.startswith("nnreel ")]
+    said = nnreel_lines(plus.stderr)
     assert said == [
         "nnreel validate: error: train.lrr = 0.1: unknown key; did you mean train.lr? "
         "allowed: beta1, beta2, diverge_factor, eps, frozen, loss, lr, momentum, optimizer, steps"
@@ -116,7 +117,7 @@ def test_a_top_level_key_that_is_no_section_stops_dvc_repro(
     params.write_text(params.read_text() + "trian:\n  lr: 0.1\n")
     result = run(repo, "dvc", "repro", check=False)
     assert result.returncode != 0
-    said = [line for line in result.stderr.splitlines() if line.startswith("nnreel ")]
+    said = nnreel_lines(result.stderr)
     assert len(said) == 1, result.stderr
     assert said[0].startswith(
         "nnreel validate: error: trian = {'lr': 0.1}: unknown key; did you mean train? "
@@ -144,8 +145,5 @@ def test_compare_html_puts_two_revisions_under_one_slider(reproduced: Path, tmp_
     assert "HEAD~1: cannot read its outputs" in result.stderr
     run(repo, sys.executable, "-m", "nnreel.compare", "HEAD", "HEAD~0", "--html", "--out", str(out))
     page = (out / "viewer.html").read_text("utf-8")
-    assert [
-        r["label"]
-        for r in json.loads(page.split('type="application/json">')[1].split("</script>")[0])["runs"]
-    ] == ["HEAD", "HEAD~0"]
+    assert [r["label"] for r in page_data(page)["runs"]] == ["HEAD", "HEAD~0"]
     assert not (out / "compare.mp4").exists()

@@ -422,9 +422,9 @@ def test_frames_too_small_for_the_landscape_leave_it_to_the_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run, samples = project(tmp_path, monkeypatch, "train: {steps: 5}\n")
-    r = FrameRenderer(run, samples, 640, 400, land=landscape_of(run, samples))
-    assert r.landscape is None
-    assert FrameRenderer(run, samples, 800, 500, land=landscape_of(run, samples)).landscape
+    land = landscape_of(run, samples)
+    assert FrameRenderer(run, samples, 640, 400, land=land).landscape is None
+    assert FrameRenderer(run, samples, 800, 500, land=land).landscape
 
 
 def test_the_render_stage_draws_the_landscape_only_when_asked(

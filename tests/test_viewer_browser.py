@@ -18,14 +18,13 @@ from typing import Any
 import pytest
 
 from nnreel import landscape, viewer
-from nnreel.checkpoints import Run, decode_run, encode_run
+from nnreel.checkpoints import Run
 from nnreel.config import Config, LandscapeConfig, ModelConfig, TrainConfig
 from nnreel.io import package_text
 from nnreel.limits import dense_grid
 from nnreel.network import Net, Samples
-from nnreel.training import seeded_training
 from tests.conftest import reference_samples
-from tests.repo import ROOT, run
+from tests.repo import ROOT, run, trained_run
 
 CHROMIUM_ARGS = [
     *("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"),
@@ -104,10 +103,7 @@ def make_run(
     """A run trained with the real code, read back through the checkpoints format."""
     model = ModelConfig(hidden=hidden or [2], activation=activation, output_bias=hidden is not None)
     cfg = Config(model=model, train=TrainConfig(steps=steps, lr=lr, frozen=frozen or []))
-    xs, ys = samples or reference_samples()
-    net, states = seeded_training(cfg, xs, ys)
-    lines = list(encode_run(net.names, cfg, states))
-    return decode_run(lines), (xs, ys)
+    return trained_run(cfg, samples or reference_samples())
 
 
 def saved_landscape(run: Run, samples: Samples) -> landscape.Landscape:

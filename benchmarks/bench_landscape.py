@@ -25,7 +25,7 @@ from nnreel.io import write_lines
 from nnreel.landscape import landscape
 from nnreel.network import Net, init_params
 from nnreel.run_file import read_run
-from nnreel.training import train
+from nnreel.training import seeded_training, train
 
 GOAL_S = 2.0
 ONE_CORE = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -33,11 +33,10 @@ ONE_CORE = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREAD
 
 def project(tmp: Path) -> None:
     cfg = Config()
-    net = Net(cfg.model.arch)
-    theta = list(init_params(net.arch, cfg.seed, cfg.model.init.sigma).values())
     samples = softplus_sine(cfg.data.n_samples, cfg.data.x_max)
     write_samples(tmp / "data/samples.json", samples, cfg.data)
-    lines = encode_run(net.names, cfg, train(net, theta, *samples, cfg.train))
+    net, steps = seeded_training(cfg, *samples)
+    lines = encode_run(net.names, cfg, steps)
     write_lines(tmp / "data/checkpoints.jsonl", lines)
     (tmp / "params.yaml").write_text("landscape: {resolution: 101}\n")
 

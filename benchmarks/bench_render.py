@@ -30,9 +30,9 @@ from nnreel.config import Config, LandscapeConfig, RenderConfig
 from nnreel.data import make_samples
 from nnreel.frames import frame_steps
 from nnreel.landscape import Landscape, landscape
-from nnreel.network import Net, init_params
+from nnreel.network import Net
 from nnreel.stages.render import write_frames
-from nnreel.training import train
+from nnreel.training import seeded_training
 
 NOTEBOOK_FRAMES = 20
 FAST_FRAMES = 601
@@ -44,10 +44,8 @@ def default_run() -> tuple[Run, Samples]:
     """The default config's run and samples, computed in memory."""
     cfg = Config()
     samples = make_samples(cfg.data, None)
-    net = Net(cfg.model.arch)
-    init = init_params(net.arch, cfg.seed, cfg.model.init.sigma)
-    steps = list(train(net, list(init.values()), *samples, cfg.train))
-    return Run(net.names, cfg, steps, None), samples
+    net, steps = seeded_training(cfg, *samples)
+    return Run(net.names, cfg, list(steps), None), samples
 
 
 def notebook_frame(run: Run, samples: Samples, k: int, out: Path) -> None:

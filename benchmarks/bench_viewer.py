@@ -30,8 +30,7 @@ from nnreel.checkpoints import Run, decode_run, encode_run
 from nnreel.config import Config, TrainConfig
 from nnreel.data import make_samples
 from nnreel.io import package_text
-from nnreel.network import Net, init_params
-from nnreel.training import train
+from nnreel.training import seeded_training
 
 ARGS = [
     *("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"),
@@ -42,13 +41,8 @@ MB = 1_000_000
 
 def default_run(steps: int) -> tuple[Config, Run]:
     cfg = Config(train=TrainConfig(steps=steps))
-    net = Net(cfg.model.arch)
-    xs, ys = make_samples(cfg.data)
-    init = init_params(net.arch, cfg.seed, cfg.model.init.sigma)
-    lines = list(
-        encode_run(net.names, cfg, train(net, [init[n] for n in net.names], xs, ys, cfg.train))
-    )
-    return cfg, decode_run(lines)
+    net, states = seeded_training(cfg, *make_samples(cfg.data))
+    return cfg, decode_run(list(encode_run(net.names, cfg, states)))
 
 
 def build(steps: int, folder: Path) -> Path:

@@ -59,10 +59,14 @@ def render_frames(runs: dict[str, tuple[Run, Samples]], steps: list[int], dirs: 
     """frame_000000.png … for `steps` into each run's directory, every run on the same axes;
     steps past a run's end repeat its last frame."""
     total = len(runs) * len(steps)
+    fit_ylim = None  # the same for every run, since each renderer holds them all: found once
     with tqdm(total=total, desc="compare", unit="frame", disable=None) as bar:
         for (name, (run, samples)), out in zip(runs.items(), dirs, strict=True):
             peers = [other for key, other in runs.items() if key != name]
-            renderer = FrameRenderer(run, samples, *PANEL, label=name, peers=peers)
+            renderer = FrameRenderer(
+                run, samples, *PANEL, label=name, peers=peers, fit_ylim=fit_ylim
+            )
+            fit_ylim = (renderer.lo, renderer.hi)
             own = [min(k, run.steps[-1].step) for k in steps]
             png = b""
             for i, k in enumerate(own):

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from nnreel.landscape import Landscape, Track, explained, max_residual
+from nnreel.limits import padded
 
 DPI = 100
 TRACK_COLOURS = ("#ff3b30", "white", "#ffb000", "#00e5ff")  # readable on viridis
@@ -188,8 +189,7 @@ class LandscapePanel:
         (x,) = t.coords
         ax.plot(x, t.loss, "o", color="tab:blue", ms=2.5 * s, alpha=0.3, mew=0)
         lo, hi = min(*values, *t.loss), max(*values, *t.loss)
-        pad = 0.06 * (hi - lo or abs(hi) or 1.0)
-        self.ylim = (lo - pad, hi + pad)
+        self.ylim = padded(lo, hi)
         ax.set_xlim(grid[0], grid[-1])
         ax.set_ylim(*self.ylim)
         line = self._animate(ax.plot([], [], "o", color="tab:blue", ms=3 * s, mew=0)[0])

@@ -357,6 +357,7 @@ class FrameRenderer:
 
     `peers` are runs shown beside this one (in a comparison): the axes hold their values too.
     `land`, if given, adds the loss landscape under the path between the fit and the values.
+    `fit_ylim`, if given, are the fit panel's y-limits, already computed for these runs.
     """
 
     def __init__(
@@ -368,6 +369,7 @@ class FrameRenderer:
         label: str = "",
         peers: Peers = (),
         land: Landscape | None = None,
+        fit_ylim: tuple[float, float] | None = None,
     ) -> None:
         self.run = run
         self.runs: Peers = [(run, samples), *peers]
@@ -385,6 +387,7 @@ class FrameRenderer:
         self.size = (width, height)
         self.s = min(width / 1600, height / 1000)  # font scale: every size is a fixed share
         self.grid = dense_grid([x for _, (xs, _) in self.runs for x in xs])
+        self.lo, self.hi = fit_ylim or curve_limits(self.runs, self.grid)
         self.edge_x = np.asarray(self.grid)[::EDGE_MARK_EVERY]  # where edge marks may stand
         self.at = {name: i for i, name in enumerate(self.net.names)}  # index in θ
         self.colours = neuron_colours(len(self.net.ow_at))
@@ -440,7 +443,6 @@ class FrameRenderer:
         """Top panel: each neuron's contribution and the prediction over a dense grid, with the
         samples on top of them and marks where a curve leaves the panel."""
         ax, s = self.curves_ax, self.s
-        self.lo, self.hi = curve_limits(self.runs, self.grid)
         ax.set_xlim(self.grid[0], self.grid[-1])
         ax.set_ylim(self.lo, self.hi)
         ax.axhline(0.0, color="0.85", lw=0.8 * s, zorder=0)

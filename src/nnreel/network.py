@@ -113,24 +113,19 @@ class Net:
         """Over all samples: pre-activations Z[l][j], activations A[l][j] (A[0] is the input)
         and slopes D[l][j] = f'(Z[l][j])."""
         Z: Layers = []
-        A: Layers = [[tuple(xs)]]
+        A: Layers = [[xs]]
         D: Layers = []
-        for Wl, Bl in zip(W, B, strict=True):
-            Zl: list[Sequence[float]] = []
-            Al: list[Sequence[float]] = []
-            Dl: list[Sequence[float]] = []
-            for row, b in zip(Wl, Bl, strict=True):
-                w0, *rest = row
-                z = [w0 * ai + b for ai in A[-1][0]]
-                for w, a in zip(rest, A[-1][1:], strict=True):
-                    z = [zi + w * ai for zi, ai in zip(z, a, strict=True)]
-                a, d = zip(*map(self.f, z), strict=True)
-                Zl.append(z)
-                Al.append(a)
-                Dl.append(d)
+        for Wl, Bl in zip(W, B):
+            below = A[-1]
+            Zl: list[Sequence[float]] = [
+                [row[0] * a + b for a in below[0]] for row, b in zip(Wl, Bl)
+            ]
+            for k in range(1, len(below)):  # z_j += w_jk·a_k for the other inputs k
+                Zl = [[zi + row[k] * ai for zi, ai in zip(z, below[k])] for z, row in zip(Zl, Wl)]
+            Al, Dl = zip(*(zip(*map(self.f, z)) for z in Zl))
             Z.append(Zl)
-            A.append(Al)
-            D.append(Dl)
+            A.append(list(Al))
+            D.append(list(Dl))
         return Z, A, D
 
     def predict(
@@ -138,10 +133,8 @@ class Net:
     ) -> tuple[list[float], list[list[float]]]:
         """Predictions at xs, and each last-layer neuron's contribution ow_j·a_j at xs."""
         W, B, OW, OB = self.unpack(theta)
-        contributions = [
-            [ow * a for a in aj] for ow, aj in zip(OW, self.forward(W, B, xs)[1][-1], strict=True)
-        ]
-        return [sum(c) + OB for c in zip(*contributions, strict=True)], contributions
+        contributions = [[ow * a for a in aj] for ow, aj in zip(OW, self.forward(W, B, xs)[1][-1])]
+        return [sum(c) + OB for c in zip(*contributions)], contributions
 
     def loss_and_grad(
         self, theta: Sequence[float], xs: Sequence[float], ys: Sequence[float], loss: str = "ssr"
@@ -149,32 +142,36 @@ class Net:
         """The loss Σ(y - p)² (ssr) or its mean (mse), and its gradient ∂loss/∂θ."""
         W, B, OW, OB = self.unpack(theta)
         _, A, D = self.forward(W, B, xs)
-        contributions = [[ow * a for a in aj] for ow, aj in zip(OW, A[-1], strict=True)]
-        r = [y - (sum(c) + OB) for y, c in zip(ys, zip(*contributions, strict=True), strict=True)]
+        p = [OW[0] * a for a in A[-1][0]]  # p_i = Σ_j ow_j·a_j,i + ob
+        for ow, aj in zip(OW[1:], A[-1][1:]):
+            p = [pi + ow * a for pi, a in zip(p, aj)]
+        r = [y - (pi + OB) for y, pi in zip(ys, p)]
         scale = 1.0 / len(xs) if loss == "mse" else 1.0
         dp = [-2.0 * scale * ri for ri in r]  # ∂loss/∂p_i
         grad = [0.0] * len(self.names)
         if self.ob_at is not None:
             grad[self.ob_at] = sum(dp)
-        for i, a in zip(self.ow_at, A[-1], strict=True):
+        for i, a in zip(self.ow_at, A[-1]):
             grad[i] = sum(map(mul, dp, a))
-        upstream = [[d * ow for d in dp] for ow in OW]  # ∂loss/∂a_j, last hidden layer
+        delta = [  # delta[j][i] = ∂loss/∂z_j at sample i, from the last hidden layer down
+            [g * ow * d for g, d in zip(dp, dj)] for ow, dj in zip(OW, D[-1])
+        ]
         for layer in range(len(W) - 1, -1, -1):
-            delta = [list(map(mul, u, d)) for u, d in zip(upstream, D[layer], strict=True)]
-            below = A[layer]  # delta[j][i] = ∂loss/∂z_j at sample i
-            for j, d in enumerate(delta):
-                grad[self.b_at[layer][j]] = sum(d)
-                for i, a in zip(self.w_at[layer][j], below, strict=True):
-                    grad[i] = sum(map(mul, d, a))
+            below = A[layer]
+            for j, dj in enumerate(delta):
+                grad[self.b_at[layer][j]] = sum(dj)
+                for i, a in zip(self.w_at[layer][j], below):
+                    grad[i] = sum(map(mul, dj, a))
             if layer:
                 Wl = W[layer]
-                upstream = [
+                delta = [  # Σ_j delta_j·w_jk, times the slope of neuron k below
                     [
-                        sum(col)
-                        for col in zip(
-                            *([d * Wl[j][k] for d in dj] for j, dj in enumerate(delta)), strict=True
+                        sum(col) * d
+                        for col, d in zip(
+                            zip(*([dji * Wl[j][k] for dji in dj] for j, dj in enumerate(delta))),
+                            D[layer - 1][k],
                         )
                     ]
                     for k in range(len(below))
                 ]
-        return sum(ri * ri for ri in r) * scale, grad
+        return sum(map(mul, r, r)) * scale, grad

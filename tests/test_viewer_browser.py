@@ -145,23 +145,34 @@ def default_page(
     page.close()
 
 
+SHOWN = """() => {
+    const data = (selector) => [...document.querySelectorAll(selector)].map(e => ({...e.dataset}));
+    return {
+        steps: data("[data-panel]").map(d => d.step),
+        landscape: data("[data-panel=landscape]"),
+        loss: data("[data-loss]").map(d => d.loss),
+        rows: data("[data-panel=values] tr[data-param]"),
+        cells: data("[data-panel=values] td[data-param]"),
+    };
+}"""
+
+
 def assert_shows(page: Page, run: Run, k: int, land: landscape.Landscape | None = None) -> None:
     """Every panel, the loss readout and the value table show exactly step k of `run`; the
-    landscape's current point is exactly the step's projection in `land`."""
-    assert page.steps() == {k}
+    landscape's current point is exactly the step's projection in `land`. (One read of the
+    page, so that every part is seen at the same moment.)"""
+    shown = page.page.evaluate(SHOWN)
+    assert {int(s) for s in shown["steps"]} == {k}
     if land is not None:
         (t,) = land.tracks
-        shown = page.page.eval_on_selector("[data-panel=landscape]", "e => ({...e.dataset})")
+        (point,) = shown["landscape"]
         x, y = t.coords
-        assert [shown["x"], shown["y"]] == [repr(x[k]), repr(y[k])]
-        assert [float(shown["x"]), float(shown["y"])] == [x[k], y[k]]
-        assert shown["residual"] == repr(t.residual[k]) and shown["pathStep"] == str(k)
-    loss = page.attr("[data-loss]", "data-loss")
+        assert [point["x"], point["y"]] == [repr(x[k]), repr(y[k])]
+        assert [float(point["x"]), float(point["y"])] == [x[k], y[k]]
+        assert point["residual"] == repr(t.residual[k]) and point["pathStep"] == str(k)
+    (loss,) = shown["loss"]
     assert loss == repr(run.steps[k].loss) and float(loss) == run.steps[k].loss
-    rows = page.page.eval_on_selector_all(
-        "[data-panel=values] tr[data-param]",
-        "rows => rows.map(r => [r.dataset.param, r.dataset.value, r.dataset.grad])",
-    )
+    rows = [[r["param"], r["value"], r["grad"]] for r in shown["rows"]]
     expected = [
         [name, repr(v), repr(g)]
         for name, v, g in zip(run.names, run.steps[k].params, run.steps[k].grads, strict=True)
@@ -169,10 +180,7 @@ def assert_shows(page: Page, run: Run, k: int, land: landscape.Landscape | None 
     assert rows == expected
     floats = [[v, g] for v, g in zip(run.steps[k].params, run.steps[k].grads, strict=True)]
     assert [[float(v), float(g)] for _, v, g in rows] == floats
-    cells = page.page.eval_on_selector_all(
-        "[data-panel=values] td[data-param]",
-        "cells => cells.map(c => [c.dataset.param, c.dataset.value, c.dataset.grad])",
-    )
+    cells = [[c["param"], c["value"], c["grad"]] for c in shown["cells"]]
     assert cells == [row for row in expected for _ in range(4)]  # value, repr, grad, repr
 
 

@@ -11,7 +11,7 @@ import math
 import os
 import random
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,28 +51,48 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+def new_tab(browser: Any) -> Any:
+    """A browser tab that lets file:// requests through and aborts every other."""
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    return tab
+
+
+@pytest.fixture(scope="session")
+def tab(browser: Any) -> Iterator[Any]:
+    """The tab that tests take turns in (a new tab costs a renderer process, ~0.7 s of CPU)."""
+    tab = new_tab(browser)
+    yield tab
+    tab.close()
+
+
 class Page:
-    """A page opened from file://, with every request and console error recorded."""
+    """A page opened from file:// in `tab`, with every request and console error recorded
+    until `detach`."""
 
     def __init__(
-        self, browser: Any, path: Path, hash: str = "", ready: str = "body[data-ready=true]"
+        self, tab: Any, path: Path, hash: str = "", ready: str = "body[data-ready=true]"
     ) -> None:
-        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.page = tab
         self.requests: list[str] = []
         self.errors: list[str] = []
-        self.page.on("console", self.console)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.route(
-            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
-        )
+        tab.goto("about:blank")  # so that a page opened again with another hash loads anew
+        tab.on("console", self.console)
+        tab.on("pageerror", self.page_error)
+        tab.on("request", self.request)
         self.url = path.as_uri()
-        self.page.goto(self.url + hash)
-        self.page.wait_for_selector(ready, timeout=10_000)
+        tab.goto(self.url + hash)
+        tab.wait_for_selector(ready, timeout=10_000)
 
     def console(self, message: Any) -> None:
         if message.type == "error":
             self.errors.append(message.text)
+
+    def page_error(self, error: Any) -> None:
+        self.errors.append(str(error))
+
+    def request(self, request: Any) -> None:
+        self.requests.append(request.url)
 
     def attr(self, selector: str, name: str) -> str:
         value = self.page.get_attribute(selector, name)
@@ -88,8 +108,24 @@ class Page:
             )
         }
 
-    def close(self) -> None:
-        self.page.close()
+    def detach(self) -> None:
+        self.page.remove_listener("console", self.console)
+        self.page.remove_listener("pageerror", self.page_error)
+        self.page.remove_listener("request", self.request)
+
+
+@pytest.fixture
+def open_page(tab: Any) -> Iterator[Callable[..., Page]]:
+    """Opens a page in the shared tab; whatever the test's outcome, it stops recording after."""
+    opened: list[Page] = []
+
+    def open_(path: Path, hash: str = "", ready: str = "body[data-ready=true]") -> Page:
+        opened.append(Page(tab, path, hash, ready))
+        return opened[-1]
+
+    yield open_
+    for page in opened:
+        page.detach()
 
 
 def make_run(
@@ -140,9 +176,10 @@ def default_landscape(default_run: tuple[Run, Samples]) -> landscape.Landscape:
 def default_page(
     browser: Any, default_run: tuple[Run, Samples], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Page]:
-    page = Page(browser, write_page(tmp_path_factory.mktemp("viewer"), {"run": default_run}))
+    tab = new_tab(browser)
+    page = Page(tab, write_page(tmp_path_factory.mktemp("viewer"), {"run": default_run}))
     yield page
-    page.close()
+    tab.close()
 
 
 SHOWN = """() => {
@@ -354,13 +391,13 @@ def test_hovering_the_landscape_reads_the_loss_at_the_nearest_grid_point(
 
 
 def test_the_one_parameter_curve_has_the_recorded_gradient_as_its_tangent_slope(
-    browser: Any, tmp_path: Path
+    open_page: Callable[..., Page], tmp_path: Path
 ) -> None:
     frozen = ["iw1", "ow1", "b1", "iw2", "ow2", "b2"]
     run, samples = make_run([2], steps=120, frozen=frozen)
     land = saved_landscape(run, samples)
     assert land.mode == "curve" and land.labels == ["ob"]
-    page = Page(browser, write_page(tmp_path, {"run": (run, samples)}))
+    page = open_page(write_page(tmp_path, {"run": (run, samples)}))
     ob = run.names.index("ob")
     (t,) = land.tracks
     for k in random.Random(5).sample(range(121), 12):
@@ -382,7 +419,6 @@ def test_the_one_parameter_curve_has_the_recorded_gradient_as_its_tangent_slope(
         shown_hover = [page.attr(readout, f"data-hover-{n}") for n in ("i", "j", "loss")]
         assert shown_hover == [str(i), "0", repr(land.loss[0][i])]
     assert page.errors == [] and page.requests == [page.url]
-    page.close()
 
 
 @pytest.mark.parametrize(
@@ -390,10 +426,10 @@ def test_the_one_parameter_curve_has_the_recorded_gradient_as_its_tangent_slope(
     [(None, "softplus"), (None, "relu"), (None, "tanh"), (None, "sigmoid"), ([3, 2], "tanh")],
 )
 def test_the_page_curves_agree_with_net_predict(
-    browser: Any, tmp_path: Path, hidden: list[int] | None, activation: str
+    open_page: Callable[..., Page], tmp_path: Path, hidden: list[int] | None, activation: str
 ) -> None:
     run, samples = make_run(hidden, activation, steps=60, lr=0.02)
-    page = Page(browser, write_page(tmp_path, {"run": (run, samples)}))
+    page = open_page(write_page(tmp_path, {"run": (run, samples)}))
     net, grid = Net(run.config.model.arch), dense_grid(samples[0], 400)
     for k in random.Random(activation).sample(range(61), 10):
         preds, contributions = net.predict(run.steps[k].params, grid)
@@ -406,13 +442,14 @@ def test_the_page_curves_agree_with_net_predict(
             for a, b in zip(mine, theirs, strict=True):
                 assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300), (k, a, b)
     assert page.errors == []
-    page.close()
 
 
-def test_play_advances_and_stops_at_the_last_step(browser: Any, tmp_path: Path) -> None:
+def test_play_advances_and_stops_at_the_last_step(
+    open_page: Callable[..., Page], tmp_path: Path
+) -> None:
     made = make_run(steps=40)
     run = made[0]
-    page = Page(browser, write_page(tmp_path, {"run": made}, fps=30))
+    page = open_page(write_page(tmp_path, {"run": made}, fps=30))
     p = page.page
     p.select_option("#speed", "2")
     p.evaluate(
@@ -429,26 +466,26 @@ def test_play_advances_and_stops_at_the_last_step(browser: Any, tmp_path: Path) 
     # 40 steps at 30 fps x 2 take 2/3 s; a slow machine may take longer, never shorter.
     assert seen[-1][1] - started >= 0.9 * 1000 * 40 / 60
     assert_shows(page, run, 40)
-    page.close()
 
 
 def test_a_deep_link_opens_at_its_step_and_the_slider_updates_it(
-    browser: Any, default_run: tuple[Run, Samples], tmp_path: Path
+    open_page: Callable[..., Page], default_run: tuple[Run, Samples], tmp_path: Path
 ) -> None:
     run, _ = default_run
-    page = Page(browser, write_page(tmp_path, {"run": default_run}), "#step=123")
+    page = open_page(write_page(tmp_path, {"run": default_run}), "#step=123")
     assert_shows(page, run, 123)
     page.page.fill("#step-slider", "321")
     page.page.wait_for_function("() => location.hash === '#step=321'")
     assert_shows(page, run, 321)
-    page.close()
 
 
-def test_a_diverged_run_shows_its_banner_at_the_last_step(browser: Any, tmp_path: Path) -> None:
+def test_a_diverged_run_shows_its_banner_at_the_last_step(
+    open_page: Callable[..., Page], tmp_path: Path
+) -> None:
     run, _ = make_run(lr=2.0, steps=200)
     assert run.diverged is not None
     last = run.steps[-1].step
-    page = Page(browser, write_page(tmp_path, {"run": (run, reference_samples())}))
+    page = open_page(write_page(tmp_path, {"run": (run, reference_samples())}))
     banner = page.page.locator(".banner")
     assert not banner.is_visible()
     page.page.keyboard.press("End")
@@ -461,26 +498,26 @@ def test_a_diverged_run_shows_its_banner_at_the_last_step(browser: Any, tmp_path
     note = page.page.locator("[data-panel=landscape]").inner_text()
     assert f"diverged at step {run.diverged['step']}; the path stops at step {stopped}" in note
     assert page.errors == []
-    page.close()
 
 
-def test_frozen_parameters_are_marked(browser: Any, tmp_path: Path) -> None:
-    page = Page(browser, write_page(tmp_path, {"run": make_run(steps=20, frozen=["b2"])}))
+def test_frozen_parameters_are_marked(open_page: Callable[..., Page], tmp_path: Path) -> None:
+    page = open_page(write_page(tmp_path, {"run": make_run(steps=20, frozen=["b2"])}))
     marked = page.page.eval_on_selector_all(
         "tr[data-frozen=true]", "rows => rows.map(r => r.dataset.param)"
     )
     assert marked == ["b2"]
     assert "frozen" in page.page.locator("tr[data-param=b2]").inner_text()
-    page.close()
 
 
-def test_a_compare_page_of_three_runs_moves_them_together(browser: Any, tmp_path: Path) -> None:
+def test_a_compare_page_of_three_runs_moves_them_together(
+    open_page: Callable[..., Page], tmp_path: Path
+) -> None:
     runs = {
         "short": make_run(steps=50),
         "tanh": make_run(activation="tanh", steps=120, lr=0.02),
         "deep": make_run([3, 2], steps=80),
     }
-    page = Page(browser, write_page(tmp_path, runs))
+    page = open_page(write_page(tmp_path, runs))
     p = page.page
     assert page.errors == [] and page.requests == [page.url]
     for k in (0, 37, 65, 119, 120):
@@ -496,12 +533,11 @@ def test_a_compare_page_of_three_runs_moves_them_together(browser: Any, tmp_path
             [name, repr(r.steps[min(k, r.steps[-1].step)].loss)] for name, (r, _) in runs.items()
         ]
         assert page.attr("[data-panel=loss]", "data-step") == str(k)
-    page.close()
 
 
 @pytest.mark.slow
 def test_dvc_plots_draw_the_loss_with_every_outside_request_blocked(
-    browser: Any, tmp_path: Path
+    open_page: Callable[..., Page], tmp_path: Path
 ) -> None:
     repo = tmp_path / "plots"
     repo.mkdir()
@@ -513,7 +549,7 @@ def test_dvc_plots_draw_the_loss_with_every_outside_request_blocked(
     (repo / "history.tsv").write_text("step\tloss\n" + "\n".join(rows) + "\n")
     (repo / "dvc.yaml").write_text("plots:\n  - history.tsv:\n      x: step\n      y: loss\n")
     run(repo, "dvc", "plots", "show", "-o", "out")
-    page = Page(browser, repo / "out/index.html", ready=".vega-embed canvas, .vega-embed svg")
+    page = open_page(repo / "out/index.html", ready=".vega-embed canvas, .vega-embed svg")
     assert [u for u in page.requests if not u.startswith("file:")] == []
     p = page.page
     drawn = p.evaluate(
@@ -524,4 +560,3 @@ def test_dvc_plots_draw_the_loss_with_every_outside_request_blocked(
     )
     assert drawn > 500
     assert page.errors == []
-    page.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from nnreel.render import FrameRenderer
 from nnreel.run_file import read_run
 from nnreel.stages import render as render_stage
 from nnreel.training import seeded_training
+from tests.repo import trained_run
 
 Samples = tuple[list[float], list[float]]
 
@@ -259,14 +261,34 @@ PRESETS = {
 SIZES = [(640, 400), (800, 500), (1600, 1000)]
 
 
+Rendered = Callable[[str, tuple[int, int]], tuple[Run, FrameRenderer]]
+
+
+@pytest.fixture(scope="module")
+def preset_renderer(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    """A preset's run (60 steps unless it says) and its renderer at a size, made once per
+    module: a renderer at 1600 x 1000 takes about a second to lay out."""
+    made: dict[tuple[str, tuple[int, int]], tuple[Run, FrameRenderer]] = {}
+
+    def get(preset: str, size: tuple[int, int]) -> tuple[Run, FrameRenderer]:
+        if (preset, size) not in made:
+            params = tmp_path_factory.mktemp("preset") / "params.yaml"
+            steps = "" if "train:" in PRESETS[preset] else "train: {steps: 60}\n"
+            params.write_text(PRESETS[preset] + steps)
+            cfg = read_config(params)
+            run, samples = trained_run(cfg, make_samples(cfg.data))
+            made[preset, size] = run, FrameRenderer(run, samples, *size)
+        return made[preset, size]
+
+    return get
+
+
 @pytest.mark.parametrize("preset", PRESETS)
 @pytest.mark.parametrize("size", SIZES)
 def test_every_value_of_every_history_is_on_its_panel_and_every_trained_parameter_shown(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, preset: str, size: tuple[int, int]
+    preset_renderer: Rendered, preset: str, size: tuple[int, int]
 ) -> None:
-    params = PRESETS[preset] + ("" if "train:" in PRESETS[preset] else "train: {steps: 60}\n")
-    run, samples = project(tmp_path, monkeypatch, params)
-    r = renderer(run, samples, *size)
+    run, r = preset_renderer(preset, size)
     trained = [n for n in run.names if n not in run.config.train.frozen]
     shown = sorted(n for _, names in r.groups for n in names)
     assert shown == sorted(trained)
@@ -290,10 +312,9 @@ def x_height_px(text: Any) -> float:
 
 @pytest.mark.parametrize("preset", ["default", "ob lesson", "big"])
 def test_no_text_is_smaller_than_8_pixels_of_x_height_at_640_by_400(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, preset: str
+    preset_renderer: Rendered, preset: str
 ) -> None:
-    run, samples = project(tmp_path, monkeypatch, PRESETS[preset] or "train: {steps: 30}\n")
-    r = renderer(run, samples, 640, 400)
+    run, r = preset_renderer(preset, (640, 400))
     r.render(run.steps[-1].step)
     texts = [t for t in r.fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
     assert len(texts) > 10

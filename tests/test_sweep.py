@@ -145,24 +145,22 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
     machines = [clone(world, f"machine{k}") for k in range(3)]
     collector = clone(world, "collector")
 
-    shards = [start(machines[k], "work", "grid", "--shard", str(k)) for k in (0, 1)]
-    for p in shards:
-        finish(p)
-    assert exps_on_origin(world) == ["grid-0", "grid-1", "grid-3", "grid-4"]
+    # Shard 2 is killed once its first point is on origin.
+    kill_after_first_push(world, start(machines[2], "work", "grid", "--shard", "2"), 0)
+    assert exps_on_origin(world) == ["grid-2"]
 
-    # Shard 2 never ran: collect names its points and writes nothing.
+    # Shards 0 and 1 never ran: collect names every missing point and writes nothing.
     early = run(collector, *sweep_cmd(collector, "collect", "grid"), check=False)
     assert early.returncode == 1, early.stderr
-    assert "grid-2 (train.lr=0.01 seed=1): missing" in early.stderr
-    assert "grid-5 (train.lr=0.02 seed=2): missing" in early.stderr
-    assert "4 of 6 points arrived" in early.stderr
+    for missing in ["grid-0 (train.lr=0.005 seed=1)", "grid-5 (train.lr=0.02 seed=2)"]:
+        assert f"{missing}: missing" in early.stderr
+    assert "grid-2 (" not in early.stderr
+    assert "1 of 6 points arrived" in early.stderr
     assert not (collector / "sweeps/grid").exists()
 
-    # Shard 2 is killed once its first point is on origin, then rerun: it finishes the rest.
-    kill_after_first_push(world, start(machines[2], "work", "grid", "--shard", "2"), 4)
-    assert "grid-2" in exps_on_origin(world)
-    assert "grid-5" not in exps_on_origin(world)
-    again = finish(start(machines[2], "work", "grid", "--shard", "2"))
+    # Shards 0 and 1 run concurrently, beside shard 2's rerun, which finishes only the rest.
+    workers = [start(machines[k], "work", "grid", "--shard", str(k)) for k in (0, 1, 2)]
+    *_, again = [finish(p) for p in workers]
     assert "grid-2: already in this clone, pushing it" in again
     assert "grid-5: running train.lr=0.02 seed=2" in again
     assert again.count("running") == 1

@@ -47,6 +47,7 @@ bench: $(STAMP)
 	python benchmarks/bench_repro.py
 	python benchmarks/bench_landscape.py
 	python benchmarks/bench_viewer.py
+	python benchmarks/bench_sweep.py
 
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools).
 lock: $(STAMP)

@@ -127,6 +127,11 @@ def exps_on_origin(world: Path) -> list[str]:
     return sorted(line.rsplit("/", 1)[1] for line in out.splitlines())
 
 
+def results(collector: Path) -> list[dict[str, str]]:
+    with (collector / "sweeps/grid/results.csv").open() as f:
+        return list(csv.DictReader(f))
+
+
 def kill_after_first_push(world: Path, worker: subprocess.Popen[str], before: int) -> None:
     """Kill the worker's whole process group once its first point has reached origin."""
     deadline = time.monotonic() + 300
@@ -157,6 +162,12 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
     assert "grid-2 (" not in early.stderr
     assert "1 of 6 points arrived" in early.stderr
     assert not (collector / "sweeps/grid").exists()
+    # With --partial it writes what arrived, marks the rest missing, and succeeds.
+    partial = run(collector, *sweep_cmd(collector, "collect", "grid", "--partial"))
+    assert [(r["name"], r["status"]) for r in results(collector)] == [
+        (f"grid-{i}", "ok" if i == 2 else "missing") for i in range(6)
+    ]
+    assert "best: grid-2 (train.lr=0.01 seed=1)" in partial.stdout
 
     # Shards 0 and 1 run concurrently, beside shard 2's rerun, which finishes only the rest.
     workers = [start(machines[k], "work", "grid", "--shard", str(k)) for k in (0, 1, 2)]
@@ -173,8 +184,7 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
 
     done = run(collector, *sweep_cmd(collector, "collect", "grid"))
     out = collector / "sweeps/grid"
-    with (out / "results.csv").open() as f:
-        rows = list(csv.DictReader(f))
+    rows = results(collector)
     assert [(r["train.lr"], r["seed"]) for r in rows] == POINTS
     assert [r["name"] for r in rows] == [f"grid-{i}" for i in range(6)]
     assert all(r["status"] == "ok" for r in rows)

@@ -224,14 +224,46 @@ def test_the_readme_table_lists_every_key_of_conf_with_its_default(tmp_path: Pat
     assert readme_defaults() == expected
 
 
-def fib_valley_r2(cfg: Config) -> float:
-    """R² at the samples of the run `cfg` describes: 1 - SSR / total sum of squares."""
+def final_fit(cfg: Config) -> tuple[float, float, int | None]:
+    """SSR and R² at the samples after the run `cfg` describes, from the net's predictions, and
+    the step where it diverged (None if it did not)."""
     xs, ys = make_samples(cfg.data)
     net, steps = seeded_training(cfg, xs, ys)
-    theta = list(steps)[-1].params
+    last = list(steps)[-1]
     mean = sum(ys) / len(ys)
-    ssr = sum((p - y) ** 2 for p, y in zip(net.predict(theta, xs)[0], ys, strict=True))
-    return 1 - ssr / sum((y - mean) ** 2 for y in ys)
+    ssr = sum((p - y) ** 2 for p, y in zip(net.predict(last.params, xs)[0], ys, strict=True))
+    return ssr, 1 - ssr / sum((y - mean) ** 2 for y in ys), last.step if last.diverged else None
+
+
+def readme_presets() -> list[tuple[list[str], str, str]]:
+    """(overrides, final SSR, R²) as the README's table of presets shows them."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    head = "| override | final SSR | R² | what it shows |\n|---|---|---|---|\n"
+    rows = []
+    for row in text.split(head)[1].split("\n\n")[0].splitlines():
+        override, ssr, r2, _ = (cell.strip() for cell in row.strip("|").split("|"))
+        named = re.match(r"`([^`]+)`", override)
+        rows.append(([] if named is None else named[1].split(), ssr, r2))
+    return rows
+
+
+def shown(cell: str, value: float) -> bool:
+    """Whether `cell` is `value` rounded to the decimals it shows."""
+    number = cell.replace("\N{MINUS SIGN}", "-")
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    return abs(float(number) - value) <= 0.5 * 10.0**-decimals * (1 + 1e-9)
+
+
+def test_the_readme_presets_table_is_what_training_gives(tmp_path: Path) -> None:
+    rows = readme_presets()
+    assert len(rows) >= 10 and rows[0][0] == []
+    for overrides, ssr_cell, r2_cell in rows:
+        ssr, r2, diverged = final_fit(parse_config(composed_conf(tmp_path, overrides)))
+        if ssr_cell.startswith("diverges at step "):
+            assert diverged == int(ssr_cell.split()[-1]), overrides
+        else:
+            assert diverged is None, overrides
+            assert shown(ssr_cell, ssr) and shown(r2_cell, r2), (overrides, ssr, r2)
 
 
 def test_the_fib_valley_preset_brings_a_net_and_optimizer_that_learn_it(tmp_path: Path) -> None:
@@ -241,9 +273,9 @@ def test_the_fib_valley_preset_brings_a_net_and_optimizer_that_learn_it(tmp_path
         "tanh",
         "adam",
     )
-    assert fib_valley_r2(chosen) > 0.9
+    assert final_fit(chosen)[1] > 0.9
     # What it brings is only a default: options named with -S win, and the reference net fails.
     reference = parse_config(composed_conf(tmp_path, ["data=fib_valley", "model=default"]))
     assert reference.model.hidden == [2] and reference.train.optimizer == "adam"
     plain = ["data=fib_valley", "model=default", "train=default"]
-    assert fib_valley_r2(parse_config(composed_conf(tmp_path, plain))) < 0.5
+    assert final_fit(parse_config(composed_conf(tmp_path, plain)))[1] < 0.5

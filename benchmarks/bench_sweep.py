@@ -2,9 +2,9 @@
 
     python benchmarks/bench_sweep.py
 
-A clone of the committed project in a temporary directory gets a
-bare `origin` and a local-directory DVC remote; its baseline is reproduced, and
-`python -m nnreel.sweep plan` pushes it. Then, for the default config and for render=preview:
+A clone of the committed project in a temporary directory gets a bare `origin` and a
+local-directory DVC remote; its baseline is reproduced, and `python -m nnreel.sweep plan`
+pushes it. Then, for the default config and for render=preview:
 
 - the stages of one point, each run by hand (its `cmd` from dvc.yaml) in a copy holding the
   point's params: the work itself;

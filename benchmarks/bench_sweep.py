@@ -11,6 +11,8 @@ pushes it. Then, for the default config and for render=preview:
 - `sweep work` on a full clone of origin, one shard with -j 1 and the other with -j 2: seconds
   of wall time per point, `dvc exp push` included. What a point takes beyond its stages is
   DVC's part (the temporary copy, pull, lock file, commit and push);
+- two preview points through DVC's own queue against two through `dvc exp run --temp`, which
+  `sweep work` uses;
 - `sweep collect` of the preview sweep on a fresh clone.
 
 One run of each, so the figures move with the machine's load.
@@ -61,6 +63,19 @@ def stage_seconds(repo: Path, overrides: list[str]) -> dict[str, float]:
         return {name: sh(copy, *stage["cmd"].split()) for name, stage in stages.items()}
 
 
+def queue_against_temp(clone: Path) -> tuple[float, float]:
+    """Seconds a preview point, two points through DVC's queue (`--queue`, then `--run-all`)
+    and two through `dvc exp run --temp`, as `sweep work` runs them; nothing pushed."""
+    run = ["dvc", "exp", "run", "--pull", "--allow-missing", "-S", "render=preview"]
+    start = time.perf_counter()
+    for seed in (11, 12):
+        sh(clone, *run, "--queue", "-n", f"queued-{seed}", "-S", f"seed={seed}")
+    sh(clone, "dvc", "exp", "run", "--run-all", "-j", "1")
+    queued = (time.perf_counter() - start) / 2
+    temp = sum(sh(clone, *run, "--temp", "-n", f"temp-{s}", "-S", f"seed={s}") for s in (13, 14))
+    return queued, temp / 2
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         world = Path(tmp)
@@ -90,6 +105,8 @@ def main() -> None:
             }
             rows.append((name, stages, per_point, n))
 
+        queued, temp = queue_against_temp(world / "machine-preview")
+
         collector = world / "collector"
         sh(world, "git", "clone", "-q", str(world / "origin.git"), collector.name)
         collected = sweep(collector, "collect", "preview")
@@ -105,6 +122,10 @@ def main() -> None:
         print(f"  sweep work -j 2, {n} points: {per_point[2]:.1f} s a point (wall time / points)")
         for j, seconds in per_point.items():
             print(f"  -j {j}: {3600 / seconds:.0f} points an hour on this machine")
+    print(
+        f"\na preview point through DVC's queue (--queue, --run-all -j 1): {queued:.1f} s;"
+        f" through dvc exp run --temp: {temp:.1f} s"
+    )
     points = len(SWEEPS["preview"][1].split(","))
     print(f"\ncollect of {points} preview points on a fresh clone: {collected:.1f} s")
 

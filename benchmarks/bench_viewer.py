@@ -29,7 +29,6 @@ from nnreel import landscape, viewer
 from nnreel.checkpoints import Run, decode_run, encode_run
 from nnreel.config import Config, TrainConfig
 from nnreel.data import make_samples
-from nnreel.io import package_text
 from nnreel.training import seeded_training
 
 ARGS = [
@@ -50,9 +49,8 @@ def build(steps: int, folder: Path) -> Path:
     samples = make_samples(cfg.data)
     land = landscape.landscape(run, samples, cfg.landscape)
     data = viewer.run_data(run, samples, "run", cfg.viewer.grid_points, land)
-    script, style = package_text("web/viewer.js"), package_text("web/viewer.css")
     path = folder / f"viewer_{steps}.html"
-    path.write_text(viewer.page("nnreel viewer", [data], cfg.video.fps, script, style), "utf-8")
+    path.write_text(viewer.page("nnreel viewer", [data], cfg.video.fps), "utf-8")
     return path
 
 

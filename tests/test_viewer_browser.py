@@ -20,7 +20,6 @@ import pytest
 from nnreel import landscape, viewer
 from nnreel.checkpoints import Run
 from nnreel.config import Config, LandscapeConfig, ModelConfig, TrainConfig
-from nnreel.io import package_text
 from nnreel.limits import dense_grid
 from nnreel.network import Net, Samples
 from tests.conftest import reference_samples
@@ -150,13 +149,12 @@ def saved_landscape(run: Run, samples: Samples) -> landscape.Landscape:
 
 def write_page(tmp: Path, runs: dict[str, tuple[Run, Samples]], fps: int = 30) -> Path:
     """A viewer page as the stage writes it (one run, with its landscape) or a compare page."""
-    script, style = package_text("web/viewer.js"), package_text("web/viewer.css")
     if len(runs) == 1:
         ((label, (r, s)),) = runs.items()
         data = viewer.run_data(r, s, label, 400, saved_landscape(r, s))
-        html = viewer.page("nnreel viewer", [data], fps, script, style)
+        html = viewer.page("nnreel viewer", [data], fps)
     else:
-        html = viewer.compare_page(runs, fps, 400, script, style)
+        html = viewer.compare_page(runs, fps, 400)
     path = tmp / "viewer.html"
     path.write_text(html, encoding="utf-8")
     return path

@@ -28,7 +28,7 @@ from nnreel.checkpoints import Run, decode_run
 from nnreel.compare_landscape import write_shared_landscape
 from nnreel.config import ViewerConfig
 from nnreel.errors import CheckpointError, UserError
-from nnreel.io import atomic_path, package_text, save_png, write_lines
+from nnreel.io import atomic_path, save_png, write_lines
 from nnreel.network import Samples
 from nnreel.render import DPI, FrameRenderer, loss_axis
 from nnreel.stages import run_stage
@@ -124,8 +124,7 @@ def at_least(least: int) -> Callable[[str], int]:
 
 
 def write_viewer(runs: dict[str, tuple[Run, Samples]], out: Path, fps: int) -> None:
-    script, style = package_text("web/viewer.js"), package_text("web/viewer.css")
-    page = viewer.compare_page(runs, fps, ViewerConfig().grid_points, script, style)
+    page = viewer.compare_page(runs, fps, ViewerConfig().grid_points)
     write_lines(out, [page])
     print(f"wrote {out}")
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from nnreel.checkpoints import Run
+from nnreel.io import package_text
 from nnreel.landscape import Landscape, faithfulness
 from nnreel.limits import curve_limits, dense_grid
 from nnreel.network import Samples, neuron_params
@@ -125,8 +126,10 @@ def data_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def page(title: str, runs: list[dict[str, Any]], fps: int, script: str, style: str) -> str:
-    """The whole HTML page for one run (the viewer) or 2 to 4 runs (a comparison)."""
+def page(title: str, runs: list[dict[str, Any]], fps: int) -> str:
+    """The whole HTML page for one run (the viewer) or 2 to 4 runs (a comparison), with the
+    package's web/viewer.js and web/viewer.css inline."""
+    script, style = package_text("web/viewer.js"), package_text("web/viewer.css")
     data = {"format": FORMAT, "fps": fps, "speeds": list(SPEEDS), "runs": runs}
     return "\n".join(
         [
@@ -151,9 +154,7 @@ def page(title: str, runs: list[dict[str, Any]], fps: int, script: str, style: s
     )
 
 
-def compare_page(
-    runs: dict[str, tuple[Run, Samples]], fps: int, grid_points: int, script: str, style: str
-) -> str:
+def compare_page(runs: dict[str, tuple[Run, Samples]], fps: int, grid_points: int) -> str:
     """One page for 2 to 4 runs under one slider; each run stops at its own last step."""
     data = [run_data(run, samples, label, grid_points) for label, (run, samples) in runs.items()]
-    return page("nnreel: runs compared", data, fps, script, style)
+    return page("nnreel: runs compared", data, fps)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nnreel import landscape, viewer
 from nnreel.artifacts import read_samples
-from nnreel.io import LANDSCAPE, REPORTS, ArtifactError, package_text, read_artifact, write_lines
+from nnreel.io import LANDSCAPE, REPORTS, ArtifactError, read_artifact, write_lines
 from nnreel.params import read_config
 from nnreel.run_file import read_run
 from nnreel.stages import run_stage
@@ -19,8 +19,7 @@ def main() -> None:
     if problem is not None:
         raise ArtifactError(LANDSCAPE, problem, "landscape")
     data = viewer.run_data(run, samples, "run", cfg.viewer.grid_points, land)
-    script, style = package_text("web/viewer.js"), package_text("web/viewer.css")
-    page = viewer.page("nnreel viewer", [data], cfg.video.fps, script, style)
+    page = viewer.page("nnreel viewer", [data], cfg.video.fps)
     write_lines(REPORTS / "viewer.html", [page])
 
 

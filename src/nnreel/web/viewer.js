@@ -280,6 +280,12 @@
 
   const DPR = () => window.devicePixelRatio || 1;
 
+  // The notice a diverged run shows at its last step: where and why it stopped.
+  function divergenceBanner(run) {
+    return el("div", { class: "banner", hidden: "", "data-diverged": run.diverged ? run.diverged.reason : "" },
+      run.diverged ? `Diverged at step ${run.diverged.step}: ${run.diverged.reason}` : "");
+  }
+
   function sizeCanvas(canvas, w, h) {
     const r = DPR();
     canvas.width = Math.round(w * r);
@@ -354,8 +360,7 @@
       this.root = el("section", { "data-panel": "fit", "data-run": run.label },
         el("h2", { text: COMPARE ? `fit: ${run.label}` : "fit: samples, each neuron's contribution ow_j·a_j(x), prediction" }),
         el("div", { class: "stack" }, this.canvas), this.legend());
-      this.banner = el("div", { class: "banner", hidden: "", "data-diverged": run.diverged ? run.diverged.reason : "" },
-        run.diverged ? `Diverged at step ${run.diverged.step}: ${run.diverged.reason}` : "");
+      this.banner = divergenceBanner(run);
       if (COMPARE) this.root.prepend(this.banner);
     }
     legend() {
@@ -800,8 +805,7 @@
     el("div", { class: "controls" }, ...lossReadouts));
   const main = el("main", { class: COMPARE ? "compare" : "" });
   main.style.setProperty("--runs", String(RUNS.length));
-  const single = COMPARE ? null : el("div", { class: "banner", hidden: "", "data-diverged": RUNS[0].diverged ? RUNS[0].diverged.reason : "" },
-    RUNS[0].diverged ? `Diverged at step ${RUNS[0].diverged.step}: ${RUNS[0].diverged.reason}` : "");
+  const single = COMPARE ? null : divergenceBanner(RUNS[0]);
   document.body.append(header, ...(single ? [single] : []), main);
 
   T.parsed = performance.now();

@@ -59,11 +59,12 @@ NEEDED = {
         "stages/video", "video", "frames", "io", "params", "config", "architecture", "errors"
     ),
     # metrics, figures and the frames' count and copies, from the run, the samples and the
-    # landscape (its summary and its picture)
+    # landscape (its summary and its picture, read back checked against the params and run)
     "report": package(
         "stages/report",
         "metrics",
         "landscape",
+        "landscape_file",
         "landscape_plot",
         "limits",
         "render",

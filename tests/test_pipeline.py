@@ -68,7 +68,7 @@ RUN_READERS = {"landscape", "render", "report", "viewer"}  # check the run again
             "data.n_samples=10",
             {"validate", "generate", "train", "landscape", "render", "report", "viewer"},
         ),
-        ("landscape.resolution=21", {"validate", "landscape"}),
+        ("landscape.resolution=21", {"validate", *RUN_READERS}),  # the readers check it too
         ("viewer.grid_points=50", {"validate", "viewer"}),
     ],
 )

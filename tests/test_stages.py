@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from nnreel.stages import generate, render, report, run_stage, train
+from nnreel.stages import generate, landscape, render, report, run_stage, train, viewer
 
 
 def stage(cwd: Path, name: str) -> subprocess.Popen[str]:
@@ -147,3 +147,32 @@ def test_a_stage_run_out_of_order_on_stale_inputs_says_to_run_dvc_repro(
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.splitlines() == [f"nnreel {name}: error: {message}"]
     assert {p.name: p.read_bytes() for p in Path("data").iterdir()} == made
+
+
+def test_a_landscape_made_for_other_params_is_refused_by_every_stage_that_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(project(tmp_path, "train: {steps: 5}\n"))
+    for made in (generate, train, landscape):
+        made.main()
+    # Six steps: train runs again by hand, the landscape stage does not. Its first five steps
+    # are the same, so only what the file records can tell it is stale.
+    small = "train: {steps: 6}\nrender: {width: 320, height: 200}\n"
+    Path("params.yaml").write_text(small)
+    train.main()
+    render.main()  # frames this small hold no landscape panel: it does not read the file
+    before = {p: p.read_bytes() for p in Path(".").rglob("*") if p.is_file()}
+    said = (
+        "data/landscape.json: made with train.steps = 5, but params.yaml has 6; "
+        "bring it up to date with: dvc repro"
+    )
+    for reader, params in [(report, small), (viewer, small), (render, "train: {steps: 6}\n")]:
+        Path("params.yaml").write_text(params)
+        name = reader.__name__.rsplit(".", 1)[-1]
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exit_info:
+            run_stage(name, reader.main)
+        assert exit_info.value.code == 2
+        assert capsys.readouterr().err.splitlines() == [f"nnreel {name}: error: {said}"]
+    Path("params.yaml").write_text(small)
+    assert {p: p.read_bytes() for p in Path(".").rglob("*") if p.is_file()} == before

@@ -139,6 +139,10 @@ def test_a_landscape_of_another_run_is_refused(project: Path) -> None:
     write_json(LANDSCAPE, saved)
     with pytest.raises(ArtifactError, match=r"has 5 parameters, the checkpoints 6"):
         viewer_stage.main()
+    del saved["made_by"]  # as the landscape stage wrote it before it recorded its params
+    write_json(LANDSCAPE, saved)
+    with pytest.raises(ArtifactError, match=r"does not record the params that made it \(rebuild"):
+        viewer_stage.main()
     assert not PAGE.exists()
 
 

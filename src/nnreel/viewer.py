@@ -39,19 +39,6 @@ def describe(run: Run) -> str:
     return f"{layers} {model.activation} · {train.optimizer} lr={train.lr:g} · {train.loss}"
 
 
-def landscape_mismatch(land: Landscape, run: Run) -> str | None:
-    """Why `land` is not the landscape of `run`, or None if it is."""
-    if len(land.tracks) != 1:
-        return f"holds {len(land.tracks)} paths, not one run's"
-    if len(land.origin) != len(run.names):
-        return f"has {len(land.origin)} parameters, the checkpoints {len(run.names)}"
-    (t,) = land.tracks
-    steps = [s.step for s in run.steps[: len(t.steps)]]
-    if t.steps != steps or t.loss != [s.loss for s in run.steps[: len(t.steps)]]:
-        return "follows a different path than the checkpoints"
-    return None
-
-
 def axis_title(land: Landscape, i: int) -> str:
     """An axis's name; a PCA axis says how much of the path's variance runs along it."""
     share = land.tracks[0].explained[i]

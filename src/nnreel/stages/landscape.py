@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nnreel import landscape
 from nnreel.artifacts import read_samples
-from nnreel.io import LANDSCAPE, write_json
+from nnreel.landscape_file import write_landscape
 from nnreel.params import read_config
 from nnreel.run_file import read_run
 from nnreel.stages import run_stage
@@ -13,7 +13,7 @@ from nnreel.stages import run_stage
 def main() -> None:
     cfg = read_config()
     land = landscape.landscape(read_run(cfg), read_samples(cfg.data), cfg.landscape)
-    write_json(LANDSCAPE, landscape.to_json(land))
+    write_landscape(land, cfg)
 
 
 if __name__ == "__main__":

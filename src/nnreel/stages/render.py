@@ -15,13 +15,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from nnreel import landscape
 from nnreel.artifacts import read_samples
 from nnreel.checkpoints import Run
 from nnreel.config import RenderConfig
 from nnreel.frames import frame_name, frame_steps
-from nnreel.io import FRAMES, LANDSCAPE, read_artifact
+from nnreel.io import FRAMES
 from nnreel.landscape import Landscape
+from nnreel.landscape_file import read_landscape
 from nnreel.network import Samples
 from nnreel.params import read_config
 from nnreel.render import FrameRenderer, landscape_fits
@@ -141,7 +141,7 @@ def main() -> None:
     samples = read_samples(config.data)
     steps = frame_steps(run.steps[-1].step, cfg.every, cfg.max_frames)
     shown = cfg.landscape and landscape_fits(cfg.width, cfg.height)
-    land = read_artifact(LANDSCAPE, "landscape", landscape.from_json) if shown else None
+    land = read_landscape(config, run) if shown else None
     write_frames(FRAMES, run, samples, steps, cfg, land)
 
 

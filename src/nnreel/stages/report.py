@@ -7,14 +7,13 @@ from nnreel.artifacts import read_samples
 from nnreel.frames import checked_frames
 from nnreel.io import (
     FRAMES,
-    LANDSCAPE,
     REPORTS,
     copy_file,
-    read_artifact,
     save_png,
     write_json,
     write_lines,
 )
+from nnreel.landscape_file import read_landscape
 from nnreel.landscape_plot import landscape_figure
 from nnreel.params import read_config
 from nnreel.render import fit_figure, loss_figure
@@ -27,7 +26,7 @@ def main() -> None:
     run = read_run(cfg)
     samples = read_samples(cfg.data)
     frames = checked_frames(FRAMES, cfg.render.every, (cfg.render.width, cfg.render.height))
-    land = read_artifact(LANDSCAPE, "landscape", landscape.from_json)
+    land = read_landscape(cfg, run)
     m = metrics.metrics(run, samples, len(frames), (cfg.video.fps, cfg.video.hold_last_s))
     m |= landscape.summary(land)
     write_json(REPORTS / "metrics.json", m)

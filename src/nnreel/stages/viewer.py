@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from nnreel import landscape, viewer
+from nnreel import viewer
 from nnreel.artifacts import read_samples
-from nnreel.io import LANDSCAPE, REPORTS, ArtifactError, read_artifact, write_lines
+from nnreel.io import REPORTS, write_lines
+from nnreel.landscape_file import read_landscape
 from nnreel.params import read_config
 from nnreel.run_file import read_run
 from nnreel.stages import run_stage
@@ -14,10 +15,7 @@ def main() -> None:
     cfg = read_config()
     run = read_run(cfg)
     samples = read_samples(cfg.data)
-    land = read_artifact(LANDSCAPE, "landscape", landscape.from_json)
-    problem = viewer.landscape_mismatch(land, run)
-    if problem is not None:
-        raise ArtifactError(LANDSCAPE, problem, "landscape")
+    land = read_landscape(cfg, run)
     data = viewer.run_data(run, samples, "run", cfg.viewer.grid_points, land)
     page = viewer.page("nnreel viewer", [data], cfg.video.fps)
     write_lines(REPORTS / "viewer.html", [page])

@@ -161,7 +161,11 @@ def test_a_landscape_made_for_other_params_is_refused_by_every_stage_that_reads_
     Path("params.yaml").write_text(small)
     train.main()
     render.main()  # frames this small hold no landscape panel: it does not read the file
-    before = {p: p.read_bytes() for p in Path(".").rglob("*") if p.is_file()}
+
+    def files() -> dict[Path, bytes]:
+        return {p: p.read_bytes() for p in Path(".").rglob("*") if p.is_file()}
+
+    before = files()
     said = (
         "data/landscape.json: made with train.steps = 5, but params.yaml has 6; "
         "bring it up to date with: dvc repro"
@@ -175,4 +179,4 @@ def test_a_landscape_made_for_other_params_is_refused_by_every_stage_that_reads_
         assert exit_info.value.code == 2
         assert capsys.readouterr().err.splitlines() == [f"nnreel {name}: error: {said}"]
     Path("params.yaml").write_text(small)
-    assert {p: p.read_bytes() for p in Path(".").rglob("*") if p.is_file()} == before
+    assert files() == before

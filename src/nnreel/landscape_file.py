@@ -37,8 +37,8 @@ def path_mismatch(land: Landscape, run: Run) -> str | None:
     if len(land.origin) != len(run.names):
         return f"has {len(land.origin)} parameters, the checkpoints {len(run.names)}"
     (t,) = land.tracks
-    steps = [s.step for s in run.steps[: len(t.steps)]]
-    if t.steps != steps or t.loss != [s.loss for s in run.steps[: len(t.steps)]]:
+    along = run.steps[: len(t.steps)]  # a diverged run's path stops before its last step
+    if t.steps != [s.step for s in along] or t.loss != [s.loss for s in along]:
         return "follows a different path than the checkpoints"
     return None
 

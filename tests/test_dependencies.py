@@ -64,6 +64,7 @@ NEEDED = {
         "stages/report",
         "metrics",
         "landscape",
+        "fixed_order",
         "landscape_file",
         "landscape_plot",
         "limits",

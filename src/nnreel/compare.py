@@ -84,7 +84,7 @@ def stack_filter(n: int, hold: int) -> str:
         stack = f"{inputs}xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0"
     else:
         stack = f"{inputs}hstack=inputs={n}"
-    return f"{stack},tpad=stop_mode=clone:stop={hold}[v]"
+    return f"{stack},{video.TO_YUV420P},tpad=stop_mode=clone:stop={hold}[v]"
 
 
 def encode(dirs: list[Path], out: Path, fps: int, hold: int) -> None:
@@ -93,7 +93,7 @@ def encode(dirs: list[Path], out: Path, fps: int, hold: int) -> None:
     for d in dirs:
         args += ["-framerate", str(fps), "-i", str(d / "frame_%06d.png")]
     args += ["-filter_complex", stack_filter(len(dirs), hold), "-map", "[v]"]
-    args += ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-threads", "1", *video.BITEXACT]
+    args += [*video.X264, "-threads", "1", *video.BITEXACT]
     with atomic_path(out) as tmp:
         subprocess.run([*args, "-f", "mp4", str(tmp)], check=True)
 

@@ -4,6 +4,10 @@ A plane is an origin θ₀ in parameter space and unit directions d_i; the point
 coordinates c is θ = θ₀ + Σ (c_i - offset_i)·d_i, where `offset_i` makes a named
 parameter's axis read in that parameter's own values (0 for PCA axes). Every grid point is
 evaluated with the training loss itself, vectorised over the points: no interpolation.
+
+Every stored float is the same on any CPU: sums, products and principal directions come
+from nnreel.fixed_order, and the activations from the C library's functions that training
+calls, never from numpy's or BLAS's code paths chosen by processor.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ import numpy as np
 from nnreel.checkpoints import Run, Step
 from nnreel.config import LandscapeConfig
 from nnreel.errors import ConfigError
-from nnreel.network import Net, Samples
+from nnreel.fixed_order import along, combine, dot, leading_directions, norm, total
+from nnreel.network import Net, Samples, sigmoid, softplus
 
 FORMAT = "nnreel-landscape/1"
 TINY = 1e-12  # a direction carrying less than this share of the variance is noise
@@ -56,44 +61,54 @@ class Landscape:
     tracks: list[Track]
 
 
-# Loss-only activations over arrays, with the same formulas as nnreel.network.
-def _softplus(z: np.ndarray) -> np.ndarray:
-    out: np.ndarray = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-    return out
+def elementwise(f: Callable[[float], float]) -> Callable[[np.ndarray], np.ndarray]:
+    """`f` over an array one float at a time: numpy's own exp and log1p differ by CPU."""
+
+    def apply(z: np.ndarray) -> np.ndarray:
+        return np.fromiter(map(f, z.ravel().tolist()), float, z.size).reshape(z.shape)
+
+    return apply
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(z))
-    out: np.ndarray = np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
-    return out
-
-
+# Loss-only activations over arrays, with nnreel.network's formulas and functions.
 ARRAY_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "softplus": _softplus,
+    "softplus": elementwise(softplus),
     "relu": lambda z: np.where(z > 0.0, z, 0.0),
-    "sigmoid": _sigmoid,
-    "tanh": np.tanh,
+    "sigmoid": elementwise(sigmoid),
+    "tanh": elementwise(math.tanh),
     "identity": lambda z: z,
 }
 
 
 def batch_loss(net: Net, thetas: np.ndarray, samples: Samples, loss: str) -> np.ndarray:
-    """The training loss at each row of `thetas` (one row per point): forward passes only.
+    """The training loss at each row of `thetas` (one row per point): forward passes with
+    Net.loss_and_grad's operations in its order, so a recorded step's θ gets its recorded loss.
 
     Far from the path the loss may overflow to inf, as it would in training; no warning.
     """
     xs, ys = (np.asarray(v, dtype=float) for v in samples)
     f = ARRAY_ACTIVATIONS[net.arch.activation]
-    a = xs[None, None, :]  # (points, neurons, samples)
+    below = [np.broadcast_to(xs, (len(thetas), len(xs)))]  # [neuron] -> (points, samples)
+
+    def affine(at: list[int], bias: int | None) -> np.ndarray:
+        """θ[at_0]·a_0 (+ θ[bias]) + θ[at_1]·a_1 + …, over `below`, in training's order."""
+        out: np.ndarray = thetas[:, at[0], None] * below[0]
+        if bias is not None:
+            out = out + thetas[:, bias, None]
+        for i, a in zip(at[1:], below[1:], strict=True):
+            out = out + thetas[:, i, None] * a
+        return out
+
     with np.errstate(over="ignore", invalid="ignore"):
         for w_at, b_at in zip(net.w_at, net.b_at, strict=True):
-            a = f(thetas[:, w_at] @ a + thetas[:, b_at][:, :, None])
-        p = (thetas[:, None, net.ow_at] @ a)[:, 0, :]
-        if net.ob_at is not None:
-            p = p + thetas[:, net.ob_at][:, None]
-        r = ys - p
-        total = (r * r).sum(axis=1)
-    out: np.ndarray = total / len(xs) if loss == "mse" else total
+            below = [f(affine(row, b)) for row, b in zip(w_at, b_at, strict=True)]
+        p = affine(net.ow_at, None)
+        r = ys - (p if net.ob_at is None else p + thetas[:, net.ob_at, None])
+        ssr = r[:, 0] * r[:, 0]
+        for i in range(1, len(xs)):
+            ssr = ssr + r[:, i] * r[:, i]
+    scale = 1.0 / len(xs) if loss == "mse" else 1.0
+    out: np.ndarray = ssr * scale
     return out
 
 
@@ -145,9 +160,9 @@ def unit(n: int, i: int) -> np.ndarray:
 
 def oriented(d: np.ndarray, start: np.ndarray) -> np.ndarray:
     """`d` or -d: the path's start on the positive side, else the largest entry positive."""
-    along = float(start @ d)
-    if abs(along) > TINY * float(np.linalg.norm(start)):
-        return d if along > 0 else -d
+    ahead = dot(start, d)
+    if abs(ahead) > TINY * norm(start):
+        return d if ahead > 0 else -d
     return d if d[np.argmax(np.abs(d))] > 0 else -d
 
 
@@ -160,10 +175,10 @@ def completed(dirs: list[Direction], candidates: Sequence[Direction]) -> list[Di
         if len(dirs) == 2:
             break
         for _, d in dirs:
-            e = e - (e @ d) * d
-        norm = float(np.linalg.norm(e))
-        if norm > 1e-6:
-            dirs = [*dirs, (name, e / norm)]
+            e = e - dot(e, d) * d
+        size = norm(e)
+        if size > 1e-6:
+            dirs = [*dirs, (name, e / size)]
     return dirs
 
 
@@ -191,25 +206,34 @@ def principal(X: np.ndarray, start: np.ndarray, spare: list[Direction]) -> list[
     A long run's directions come from evenly spaced steps, which bounds the cost; the shares
     reported for them are still computed over every step.
     """
-    _, S, Vt = np.linalg.svd(thinned(X), full_matrices=False)
-    total = float((S * S).sum())
+    rows = thinned(X)
+    squares, V = leading_directions(rows, 2)
     dirs = [
-        (f"PC{i + 1}", oriented(Vt[i], start))
-        for i in range(min(2, len(S)))
-        if S[i] ** 2 > TINY * total
+        (f"PC{i + 1}", oriented(V[i], start))
+        for i in range(len(squares))
+        if squares[i] > TINY * sum_of_squares(rows)
     ]
     return completed(dirs, spare)
 
 
 def variance_shares(X: np.ndarray, dirs: np.ndarray) -> tuple[list[float], float, np.ndarray]:
     """Per direction, the share of Σ‖row‖² along it; the share in their span; row residuals."""
-    proj = X @ dirs.T
-    residual = np.linalg.norm(X - proj @ dirs, axis=1)
-    total = float((X * X).sum())
-    if total == 0.0:
+    proj = along(X, dirs)
+    residual = row_norms(X - combine(proj, dirs))
+    whole = sum_of_squares(X)
+    if whole == 0.0:
         return [0.0] * len(dirs), 1.0, residual
-    shares = [min(1.0, float((proj[:, i] ** 2).sum()) / total) for i in range(len(dirs))]
-    return shares, max(0.0, 1.0 - float((residual**2).sum()) / total), residual
+    shares = [min(1.0, sum_of_squares(proj[:, i]) / whole) for i in range(len(dirs))]
+    return shares, max(0.0, 1.0 - sum_of_squares(residual) / whole), residual
+
+
+def row_norms(X: np.ndarray) -> np.ndarray:
+    out: np.ndarray = np.sqrt(total(X * X))
+    return out
+
+
+def sum_of_squares(X: np.ndarray) -> float:
+    return float(total(np.square(X).ravel()))
 
 
 def grid_axis(values: np.ndarray, width: float, margin: float, n: int) -> np.ndarray:
@@ -237,8 +261,8 @@ def track(run: Run, label: str, plane: Plane, curve_at: int | None) -> Track:
     last = P[-1]
     explained, in_plane, _ = variance_shares(P - last, directions)
     rel = P - origin
-    proj = rel @ directions.T
-    residual = np.linalg.norm(rel - proj @ directions, axis=1)
+    proj = along(rel, directions)
+    residual = row_norms(rel - combine(proj, directions))
     coords = (proj + offsets).T
     slope = [s.grads[curve_at] for s in steps] if curve_at is not None else []
     diverged = int(run.diverged["step"]) if run.diverged else None
@@ -335,7 +359,7 @@ def sharing_problem(runs: dict[str, tuple[Run, Samples]]) -> str | None:
 def shared_landscape(runs: dict[str, tuple[Run, Samples]], cfg: LandscapeConfig) -> Landscape:
     """All runs on one PCA plane of their trajectories together, centred on their mean end."""
     paths = [np.array([s.params for s in clipped(run)]) for run, _ in runs.values()]
-    origin = np.mean([P[-1] for P in paths], axis=0)
+    origin = total(np.array([P[-1] for P in paths]), axis=0) / len(paths)
     X = np.concatenate([P - origin for P in paths])
     spare = [d for run, _ in runs.values() for d in fallbacks(run, len(origin))]
     found = principal(X, paths[0][0] - origin, spare)
@@ -360,7 +384,7 @@ def reach(land: Landscape) -> float:
     far = 0.0
     for t in land.tracks:
         rel = np.array(t.coords).T - np.array(t.coords).T[-1]
-        far = max(far, float(np.max(np.hypot(np.linalg.norm(rel, axis=1), t.residual))))
+        far = max(far, float(np.sqrt(total(rel * rel) + np.square(t.residual)).max()))
     return far or 1.0
 
 

@@ -23,7 +23,7 @@ from nnreel.checkpoints import Run, Step
 from nnreel.config import LandscapeConfig
 from nnreel.errors import ConfigError
 from nnreel.fixed_order import along, combine, dot, leading_directions, norm, total
-from nnreel.network import Net, Samples, sigmoid, softplus
+from nnreel.network import Net, Samples
 
 FORMAT = "nnreel-landscape/1"
 TINY = 1e-12  # a direction carrying less than this share of the variance is noise
@@ -61,21 +61,29 @@ class Landscape:
     tracks: list[Track]
 
 
-def elementwise(f: Callable[[float], float]) -> Callable[[np.ndarray], np.ndarray]:
-    """`f` over an array one float at a time: numpy's own exp and log1p differ by CPU."""
-
-    def apply(z: np.ndarray) -> np.ndarray:
-        return np.fromiter(map(f, z.ravel().tolist()), float, z.size).reshape(z.shape)
-
-    return apply
+def libm(f: Callable[[float], float], z: np.ndarray) -> np.ndarray:
+    """The C library's `f` over an array, a float at a time, as training calls it: numpy's
+    own exp, log1p and tanh differ by CPU."""
+    return np.fromiter(map(f, z.ravel().tolist()), float, z.size).reshape(z.shape)
 
 
-# Loss-only activations over arrays, with nnreel.network's formulas and functions.
+# Loss-only activations over arrays, with the formulas of nnreel.network.
+def _softplus(z: np.ndarray) -> np.ndarray:
+    out: np.ndarray = np.maximum(z, 0.0) + libm(math.log1p, libm(math.exp, -np.abs(z)))
+    return out
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    e = libm(math.exp, -np.abs(z))
+    out: np.ndarray = np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return out
+
+
 ARRAY_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "softplus": elementwise(softplus),
+    "softplus": _softplus,
     "relu": lambda z: np.where(z > 0.0, z, 0.0),
-    "sigmoid": elementwise(sigmoid),
-    "tanh": elementwise(math.tanh),
+    "sigmoid": _sigmoid,
+    "tanh": lambda z: libm(math.tanh, z),
     "identity": lambda z: z,
 }
 

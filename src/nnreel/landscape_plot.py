@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from nnreel.landscape import Landscape, Track, elementwise, explained, max_residual
+from nnreel.landscape import Landscape, Track, explained, libm, max_residual
 from nnreel.limits import padded
 
 DPI = 100
@@ -32,7 +32,7 @@ def log_loss(loss: list[list[float]]) -> np.ndarray:
     z = np.array(loss)
     positive = z[z > 0]
     floor = float(positive.min()) if positive.size else 1e-300
-    return elementwise(math.log10)(np.maximum(z, floor))  # numpy's log10 differs by CPU
+    return libm(math.log10, np.maximum(z, floor))
 
 
 def loss_ticks(lo: float, hi: float) -> list[float]:

@@ -42,6 +42,16 @@ def settings(repo: Path) -> dict[str, dict[str, str]]:
     return found
 
 
+def other_cpu(repo: Path) -> dict[str, str]:
+    """The knobs together, as the gate sets them: another CPU's BLAS, numpy and ffmpeg."""
+    knobs = settings(repo)
+    return {
+        **knobs["OpenBLAS Prescott kernels"],
+        **knobs["numpy without AVX2 or AVX-512"],
+        **knobs["ffmpeg and x264 without assembly"],
+    }
+
+
 def stage_outputs(repo: Path, env: dict[str, str]) -> dict[str, str]:
     """Run STAGES in one process under `env` (as set at its start); md5 of each output."""
     calls = "; ".join(f"stages.{s}.main()" for s in STAGES)

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import math
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nnreel.architecture import param_names
-from nnreel.network import ACTIVATIONS, Architecture, Net, init_params, softplus
+from nnreel.network import (
+    ACTIVATIONS,
+    Architecture,
+    Net,
+    init_params,
+    left_to_right,
+    plain_sum,
+    softplus,
+)
 from tests.conftest import REFERENCE_INIT, REFERENCE_SSR0, Samples
 
 
@@ -213,3 +225,43 @@ def test_each_activation_returns_its_known_value_and_slope(
     name: str, z: float, value: float, slope: float
 ) -> None:
     assert ACTIVATIONS[name](z) == pytest.approx((value, slope), rel=1e-14, abs=1e-15)
+
+
+def test_plain_sum_adds_from_the_left_as_python_3_11_did() -> None:
+    # 1e16 + 1 rounds back to 1e16 twice; a compensated sum (3.12's sum()) gives 1e16 + 2
+    assert plain_sum([1e16, 1.0, 1.0]) == 1e16
+    assert left_to_right([1e16, 1.0, 1.0]) == 1e16
+    assert math.copysign(1.0, plain_sum([-0.0])) == 1.0  # 0 + (-0.0), as sum() starts
+
+
+def other_pythons() -> list[str]:
+    """Interpreters of other minor versions (3.12 on) found on PATH or under pyenv."""
+    on_path = {shutil.which(f"python3.{minor}") for minor in range(12, 16)}
+    found = {p for p in on_path if p and "/shims/" not in p}  # a pyenv shim may not run
+    found |= {str(p) for p in Path.home().glob(".pyenv/versions/3.1[2-9]*/bin/python3")}
+    return sorted(found)
+
+
+TRAIN_PRINT = """
+import sys
+sys.path.insert(0, "src")
+from nnreel.architecture import Architecture
+from nnreel.network import Net, init_params
+net = Net(Architecture(hidden=(3, 2), activation="softplus", output_bias=True))
+theta = list(init_params(net.arch, 13, 1.0).values())
+xs = [k / 7 for k in range(12)]
+ys = [x * x - 0.5 for x in xs]
+for _ in range(200):
+    loss, grad = net.loss_and_grad(theta, xs, ys)
+    print(repr(loss), *map(repr, grad))
+    theta = [t - 0.01 * g for t, g in zip(theta, grad)]
+print(*map(repr, net.predict(theta, xs)[0]))
+"""
+
+
+@pytest.mark.parametrize("python", other_pythons())
+def test_training_gives_the_same_floats_on_other_python_versions(python: str) -> None:
+    ours = subprocess.run([sys.executable, "-c", TRAIN_PRINT], capture_output=True, text=True)
+    theirs = subprocess.run([python, "-c", TRAIN_PRINT], capture_output=True, text=True)
+    assert ours.returncode == theirs.returncode == 0, theirs.stderr
+    assert theirs.stdout == ours.stdout

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.repo import copy_of, outputs, run
+from tests.test_cpu_independence import other_cpu
 from tests.test_video import decode
 
 pytestmark = pytest.mark.slow
@@ -85,6 +86,29 @@ def test_compare_renders_experiments_side_by_side_without_retraining(
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [bad.stderr.strip()]
     assert bad.stderr.startswith("nnreel compare: error: no-such-exp")
+
+
+def test_compare_writes_the_same_bytes_on_another_cpus_code_paths(
+    experiments: Path, tmp_path: Path
+) -> None:
+    repo = copy_of(experiments, tmp_path)
+    for out, env in (("here", {}), ("other", other_cpu(repo))):
+        for how in (["--frames", "7"], ["--html"]):
+            run(
+                repo,
+                "python",
+                "-m",
+                "nnreel.compare",
+                "HEAD",
+                "lr-0.05",
+                *how,
+                "--out",
+                out,
+                env=env,
+            )
+    here = {p.name: p.read_bytes() for p in (repo / "here").iterdir()}
+    assert set(here) == {"compare.mp4", "loss.png", "landscape.png", "viewer.html"}
+    assert {p.name: p.read_bytes() for p in (repo / "other").iterdir()} == here
 
 
 def test_plots_diff_keeps_every_run_whatever_its_parameters(experiments: Path) -> None:

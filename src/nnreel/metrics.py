@@ -8,7 +8,7 @@ from typing import Any
 
 from nnreel.checkpoints import Run
 from nnreel.config import Config
-from nnreel.network import Net, Samples
+from nnreel.network import Net, Samples, plain_sum
 from nnreel.video import video_seconds
 
 DEAD = 1e-12  # an activation derivative below this passes no gradient back
@@ -26,9 +26,9 @@ def fit_quality(
 ) -> tuple[float | None, float | None]:
     """RMSE and R² of the predictions at the samples (None where undefined or not finite)."""
     predictions, _ = net.predict(theta, xs)
-    ssr = sum((y - p) * (y - p) for y, p in zip(ys, predictions, strict=True))
-    mean = sum(ys) / len(ys)
-    sst = sum((y - mean) * (y - mean) for y in ys)
+    ssr = plain_sum((y - p) * (y - p) for y, p in zip(ys, predictions, strict=True))
+    mean = plain_sum(ys) / len(ys)
+    sst = plain_sum((y - mean) * (y - mean) for y in ys)
     r2 = 1.0 - ssr / sst if sst > 0 else math.nan
     return finite_or_none(math.sqrt(ssr / len(ys))), finite_or_none(r2)
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Mapping, Sequence
-from operator import mul
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import reduce
+from operator import add, mul
 
 from nnreel.architecture import Architecture as Architecture
 from nnreel.architecture import Samples as Samples
@@ -16,6 +18,16 @@ from nnreel.architecture import bias_name, param_names, weight_name
 from nnreel.architecture import neuron_params as neuron_params
 
 Params = dict[str, float]
+
+
+def left_to_right(values: Iterable[float]) -> float:
+    """Σ values from the left, each addition rounded: what sum() did before Python 3.12."""
+    return reduce(add, values, 0.0)
+
+
+# Python 3.12 made sum() of floats compensated (Neumaier), which changes last bits; every
+# float sum here adds left to right, with the builtin where it still does that.
+plain_sum: Callable[[Iterable[float]], float] = sum if sys.version_info < (3, 12) else left_to_right
 
 
 def softplus(z: float) -> float:
@@ -134,7 +146,7 @@ class Net:
         """Predictions at xs, and each last-layer neuron's contribution ow_j·a_j at xs."""
         W, B, OW, OB = self.unpack(theta)
         contributions = [[ow * a for a in aj] for ow, aj in zip(OW, self.forward(W, B, xs)[1][-1])]
-        return [sum(c) + OB for c in zip(*contributions)], contributions
+        return [plain_sum(c) + OB for c in zip(*contributions)], contributions
 
     def loss_and_grad(
         self, theta: Sequence[float], xs: Sequence[float], ys: Sequence[float], loss: str = "ssr"
@@ -150,23 +162,23 @@ class Net:
         dp = [-2.0 * scale * ri for ri in r]  # ∂loss/∂p_i
         grad = [0.0] * len(self.names)
         if self.ob_at is not None:
-            grad[self.ob_at] = sum(dp)
+            grad[self.ob_at] = plain_sum(dp)
         for i, a in zip(self.ow_at, A[-1]):
-            grad[i] = sum(map(mul, dp, a))
+            grad[i] = plain_sum(map(mul, dp, a))
         delta = [  # delta[j][i] = ∂loss/∂z_j at sample i, from the last hidden layer down
             [g * ow * d for g, d in zip(dp, dj)] for ow, dj in zip(OW, D[-1])
         ]
         for layer in range(len(W) - 1, -1, -1):
             below = A[layer]
             for j, dj in enumerate(delta):
-                grad[self.b_at[layer][j]] = sum(dj)
+                grad[self.b_at[layer][j]] = plain_sum(dj)
                 for i, a in zip(self.w_at[layer][j], below):
-                    grad[i] = sum(map(mul, dj, a))
+                    grad[i] = plain_sum(map(mul, dj, a))
             if layer:
                 Wl = W[layer]
                 delta = [  # Σ_j delta_j·w_jk, times the slope of neuron k below
                     [
-                        sum(col) * d
+                        plain_sum(col) * d
                         for col, d in zip(
                             zip(*([dji * Wl[j][k] for dji in dj] for j, dj in enumerate(delta))),
                             D[layer - 1][k],
@@ -174,4 +186,4 @@ class Net:
                     ]
                     for k in range(len(below))
                 ]
-        return sum(map(mul, r, r)) * scale, grad
+        return plain_sum(map(mul, r, r)) * scale, grad

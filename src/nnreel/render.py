@@ -31,7 +31,7 @@ from nnreel.checkpoints import Run
 from nnreel.landscape import Landscape
 from nnreel.landscape_plot import LandscapePanel, draw_landscape, panel_scale
 from nnreel.limits import Peers, curve_limits, dense_grid, padded
-from nnreel.network import Net, Samples, neuron_params
+from nnreel.network import Net, Samples, neuron_params, plain_sum
 
 DPI = 100
 HISTORY_POINTS = 2000  # longer histories are thinned; drawing more points shows nothing new
@@ -406,7 +406,7 @@ class FrameRenderer:
         top = outer[0].subgridspec(1, len(ratios), width_ratios=ratios)
         self.curves_ax = self.fig.add_subplot(top[0])
         self._curves(samples)
-        self.landscape = None if land is None else self._landscape(top[1], land, sum(ratios))
+        self.landscape = None if land is None else self._landscape(top[1], land, plain_sum(ratios))
         side = self.fig.add_subplot(top[-1])
         self._legend(side)
         self._histories(outer[1])

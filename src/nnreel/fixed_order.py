@@ -38,6 +38,15 @@ def norm(v: np.ndarray) -> float:
     return math.sqrt(dot(v, v))
 
 
+def row_norms(X: np.ndarray) -> np.ndarray:
+    out: np.ndarray = np.sqrt(total(X * X))
+    return out
+
+
+def sum_of_squares(X: np.ndarray) -> float:
+    return float(total(np.square(X).ravel()))
+
+
 def along(X: np.ndarray, dirs: np.ndarray) -> np.ndarray:
     """X @ dirs.T: each row of X's coordinate along each row of `dirs`."""
     return np.stack([total(X * d) for d in dirs], axis=-1)

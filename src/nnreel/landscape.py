@@ -22,7 +22,16 @@ import numpy as np
 from nnreel.checkpoints import Run, Step
 from nnreel.config import LandscapeConfig
 from nnreel.errors import ConfigError
-from nnreel.fixed_order import along, combine, dot, leading_directions, norm, total
+from nnreel.fixed_order import (
+    along,
+    combine,
+    dot,
+    leading_directions,
+    norm,
+    row_norms,
+    sum_of_squares,
+    total,
+)
 from nnreel.network import Net, Samples
 
 FORMAT = "nnreel-landscape/1"
@@ -233,15 +242,6 @@ def variance_shares(X: np.ndarray, dirs: np.ndarray) -> tuple[list[float], float
         return [0.0] * len(dirs), 1.0, residual
     shares = [min(1.0, sum_of_squares(proj[:, i]) / whole) for i in range(len(dirs))]
     return shares, max(0.0, 1.0 - sum_of_squares(residual) / whole), residual
-
-
-def row_norms(X: np.ndarray) -> np.ndarray:
-    out: np.ndarray = np.sqrt(total(X * X))
-    return out
-
-
-def sum_of_squares(X: np.ndarray) -> float:
-    return float(total(np.square(X).ravel()))
 
 
 def grid_axis(values: np.ndarray, width: float, margin: float, n: int) -> np.ndarray:

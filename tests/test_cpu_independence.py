@@ -27,14 +27,18 @@ def has_avx512() -> bool:
 
 
 def settings(repo: Path) -> dict[str, dict[str, str]]:
-    """Each knob on its own: OpenBLAS's kernels and threads, numpy's SIMD, ffmpeg's and x264's
-    SIMD (.ci/ffmpeg-c runs their C code)."""
+    """OpenBLAS's kernels, each with a thread count; numpy's SIMD; ffmpeg's and x264's SIMD
+    (.ci/ffmpeg-c runs their C code)."""
     found = {
-        "OpenBLAS Prescott kernels": {"OPENBLAS_CORETYPE": "Prescott"},
-        "OpenBLAS Haswell kernels": {"OPENBLAS_CORETYPE": "Haswell"},
+        "OpenBLAS Prescott kernels, one thread": {
+            "OPENBLAS_CORETYPE": "Prescott",
+            "OPENBLAS_NUM_THREADS": "1",
+        },
+        "OpenBLAS Haswell kernels, two threads": {
+            "OPENBLAS_CORETYPE": "Haswell",
+            "OPENBLAS_NUM_THREADS": "2",
+        },
         "numpy without AVX2 or AVX-512": {"NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4"},
-        "one OpenBLAS thread": {"OPENBLAS_NUM_THREADS": "1"},
-        "two OpenBLAS threads": {"OPENBLAS_NUM_THREADS": "2"},
         "ffmpeg and x264 without assembly": {"IMAGEIO_FFMPEG_EXE": str(repo / ".ci/ffmpeg-c")},
     }
     if has_avx512():
@@ -46,7 +50,7 @@ def other_cpu(repo: Path) -> dict[str, str]:
     """The knobs together, as the gate sets them: another CPU's BLAS, numpy and ffmpeg."""
     knobs = settings(repo)
     return {
-        **knobs["OpenBLAS Prescott kernels"],
+        "OPENBLAS_CORETYPE": "Prescott",
         **knobs["numpy without AVX2 or AVX-512"],
         **knobs["ffmpeg and x264 without assembly"],
     }

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
 
-from tests.repo import copy_of, outputs, run
+from tests.repo import ROOT, copy_of, outputs, run
 from tests.test_cpu_independence import other_cpu
 from tests.test_video import decode
 
@@ -94,6 +95,24 @@ def test_compare_renders_experiments_side_by_side_without_retraining_on_any_cpu(
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [bad.stderr.strip()]
     assert bad.stderr.startswith("nnreel compare: error: no-such-exp")
+
+
+def readme_command(prefix: str) -> list[str]:
+    """The README's one command line that starts with `prefix`, continuations joined."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8").replace("\\\n", " ")
+    (line,) = [line.strip() for line in text.splitlines() if line.strip().startswith(prefix)]
+    return shlex.split(line)
+
+
+def test_the_readmes_experiment_table_shows_the_changed_params_in_200_columns(
+    experiments: Path,
+) -> None:
+    command = readme_command("dvc exp show --only-changed")
+    lines = run(experiments, *command).stdout.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 200
+    header = lines[1].split()
+    assert {"train.lr", "model.output_bias", "final_loss", "best_loss", "r2"} <= set(header)
+    assert {"lr-0.05", "[with-ob]", "[lr-0.05]"} & {w for line in lines for w in line.split()}
 
 
 def test_plots_diff_keeps_every_run_whatever_its_parameters(experiments: Path) -> None:

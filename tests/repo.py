@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,6 +42,13 @@ def run(
     if check and result.returncode:
         raise AssertionError(f"{args} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def composed_conf_text(overrides: list[str]) -> str:
+    """params.yaml as `dvc exp run -S …` would compose it from the project's conf/."""
+    with tempfile.TemporaryDirectory() as tmp:
+        compose(Path(tmp) / "params.yaml", ROOT / "conf", overrides)
+        return (Path(tmp) / "params.yaml").read_text(encoding="utf-8")
 
 
 def make_repo(tmp: Path) -> Path:

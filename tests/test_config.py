@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 import math
 import re
 from pathlib import Path
@@ -279,3 +280,32 @@ def test_the_fib_valley_preset_brings_a_net_and_optimizer_that_learn_it(tmp_path
     assert reference.model.hidden == [2] and reference.train.optimizer == "adam"
     plain = ["data=fib_valley", "model=default", "train=default"]
     assert final_fit(parse_config(composed_conf(tmp_path, plain)))[1] < 0.5
+
+
+def sign_flips(cfg: Config) -> tuple[int, float]:
+    """How often ∂loss/∂iw1 changes sign over the last 50 steps, and the highest loss."""
+    xs, ys = make_samples(cfg.data)
+    steps = list(seeded_training(cfg, xs, ys)[1])
+    tail = [s.grads[0] for s in steps[-51:]]
+    return sum(a * b < 0 for a, b in itertools.pairwise(tail)), max(s.loss for s in steps)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "flips", "r2"),
+    [
+        (["train.lr=0.01"], 50, None),
+        (["train.lr=0.003"], 0, "0.816"),
+        (["train.loss=mse", "train.lr=0.1"], 0, "0.752"),
+        (["train.loss=mse", "train.lr=0.01"], 0, "0.321"),
+    ],
+)
+def test_the_readmes_advice_for_more_samples_holds(
+    tmp_path: Path, overrides: list[str], flips: int, r2: str | None
+) -> None:
+    cfg = parse_config(composed_conf(tmp_path, ["data.n_samples=40", *overrides]))
+    flipped, highest = sign_flips(cfg)
+    assert flipped == flips
+    if r2 is None:
+        assert round(highest) == 70  # "the SSR spikes to 70"
+    else:
+        assert shown(r2, final_fit(cfg)[1])

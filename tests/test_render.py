@@ -30,7 +30,7 @@ from nnreel.render import FrameRenderer
 from nnreel.run_file import read_run
 from nnreel.stages import render as render_stage
 from nnreel.training import seeded_training
-from tests.repo import trained_run
+from tests.repo import composed_conf_text, trained_run
 
 Samples = tuple[list[float], list[float]]
 
@@ -254,8 +254,7 @@ PRESETS = {
     "default": "",
     "deep": "model: {hidden: [4, 4], activation: tanh, output_bias: true, init: {sigma: 1.0}}\n",
     "wide": "model: {hidden: [6], output_bias: true, init: {sigma: 1.0}}\n",
-    "ob lesson": "model: {output_bias: true}\n"
-    "train: {frozen: [iw1, ow1, b1, iw2, ow2, b2], steps: 60}\n",
+    "ob lesson": composed_conf_text(["experiment=ob_lesson"]),
     "big": "model: {hidden: [20, 20]}\ntrain: {steps: 5}\n",
 }
 SIZES = [(640, 400), (800, 500), (1600, 1000)]

@@ -35,11 +35,7 @@ PRESETS: dict[str, list[str]] = {
     "deep": ["model=deep"],
     "adam": ["train=adam"],
     "momentum": ["train=momentum"],
-    "ob lesson": [
-        "model.output_bias=true",
-        "train.frozen=[iw1,ow1,b1,iw2,ow2,b2]",
-        "train.steps=60",
-    ],
+    "ob lesson": ["experiment=ob_lesson"],
     "diverged": ["train.lr=2"],
 }
 

@@ -1,0 +1,51 @@
+"""The README's commands, run exactly as printed from a new shell whose PATH holds no venv."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.repo import ROOT, copy_of
+
+pytestmark = pytest.mark.slow
+
+
+def sh_blocks(section: str) -> list[str]:
+    """The ```sh blocks of the README's section `section` (up to the next section)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    body = text.split(f"\n{section}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^```sh\n(.*?)^```$", body, flags=re.MULTILINE | re.DOTALL)
+
+
+def new_shell_env(repo: Path) -> dict[str, str]:
+    """This environment as a new shell has it: no virtualenv active or on PATH."""
+    path = [p for p in os.environ["PATH"].split(os.pathsep) if not (Path(p) / "activate").exists()]
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONHOME")}
+    return env | {"PATH": os.pathsep.join(path), "PYTHONPATH": str(repo / "src")}
+
+
+def test_the_experiments_commands_run_as_printed_from_a_new_shell(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    blocks = sh_blocks("## Experiments")
+    assert len(blocks) >= 3 and all(b.startswith(". .venv/bin/activate") for b in blocks)
+    repo = copy_of(reproduced, tmp_path)
+    (repo / ".venv").symlink_to(sys.prefix)  # the venv `make run` made
+    env = new_shell_env(repo)
+    assert subprocess.run(["bash", "-c", "command -v dvc"], env=env).returncode != 0
+    for block in blocks:
+        result = subprocess.run(
+            ["bash", "-e", "-c", block], cwd=repo, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, f"{block}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+    assert {p.name for p in (repo / "compare").iterdir()} == {
+        "compare.mp4",
+        "loss.png",
+        "landscape.png",
+        "viewer.html",
+    }

@@ -15,11 +15,26 @@ from tests.repo import ROOT, copy_of
 pytestmark = pytest.mark.slow
 
 
-def sh_blocks(section: str) -> list[str]:
-    """The ```sh blocks of the README's section `section` (up to the next section)."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    body = text.split(f"\n{section}\n", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"^```sh\n(.*?)^```$", body, flags=re.MULTILINE | re.DOTALL)
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+ACTIVATE = ". .venv/bin/activate"
+
+
+def sh_blocks(markdown: str) -> list[str]:
+    """The ```sh blocks of `markdown`."""
+    return re.findall(r"^```sh\n(.*?)^```$", markdown, flags=re.MULTILINE | re.DOTALL)
+
+
+def section(title: str) -> str:
+    """The README's section `title`, up to the next section."""
+    return README.split(f"\n{title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_every_block_of_venv_commands_activates_the_venv_first() -> None:
+    bare = re.compile(r"^(dvc|python|pytest|ruff|mypy) ", flags=re.MULTILINE)
+    blocks = [block for block in sh_blocks(README) if bare.search(block)]
+    assert len(blocks) >= 5
+    for block in blocks:
+        assert block.splitlines()[0].split("#")[0].strip() == ACTIVATE, block
 
 
 def new_shell_env(repo: Path) -> dict[str, str]:
@@ -32,8 +47,8 @@ def new_shell_env(repo: Path) -> dict[str, str]:
 def test_the_experiments_commands_run_as_printed_from_a_new_shell(
     reproduced: Path, tmp_path: Path
 ) -> None:
-    blocks = sh_blocks("## Experiments")
-    assert len(blocks) >= 3 and all(b.startswith(". .venv/bin/activate") for b in blocks)
+    blocks = sh_blocks(section("## Experiments"))
+    assert len(blocks) >= 3 and all(b.startswith(ACTIVATE) for b in blocks)
     repo = copy_of(reproduced, tmp_path)
     (repo / ".venv").symlink_to(sys.prefix)  # the venv `make run` made
     env = new_shell_env(repo)

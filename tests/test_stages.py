@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -11,7 +12,16 @@ from types import ModuleType
 
 import pytest
 
-from nnreel.stages import generate, landscape, render, report, run_stage, train, viewer
+from nnreel.stages import (
+    generate,
+    landscape,
+    render,
+    report,
+    run_stage,
+    train,
+    validate,
+    viewer,
+)
 
 
 def stage(cwd: Path, name: str) -> subprocess.Popen[str]:
@@ -84,7 +94,7 @@ def test_a_truncated_checkpoints_file_names_itself_and_the_fix(
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_an_interrupted_training_leaves_no_checkpoints_file(tmp_path: Path, sig: int) -> None:
-    cwd = project(tmp_path, "train: {steps: 2000000}\n")
+    cwd = project(tmp_path, "train: {steps: 999999}\n")  # the most it takes
     assert finish(cwd, "generate")[0] == 0
     proc = stage(cwd, "train")
     deadline = time.monotonic() + 60
@@ -180,3 +190,73 @@ def test_a_landscape_made_for_other_params_is_refused_by_every_stage_that_reads_
         assert capsys.readouterr().err.splitlines() == [f"nnreel {name}: error: {said}"]
     Path("params.yaml").write_text(small)
     assert files() == before
+
+
+# Nine lists, each nine references to the one before: 9**9 numbers if expanded.
+ALIAS_BOMB = "trian:\n  - &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+    f"  - &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9)
+)
+
+
+def validate_says(params: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """What validate prints, as it exits 2, for `params` in the current folder; it must be
+    quick (a size is checked before anything is built from it) and write nothing."""
+    Path("params.yaml").write_text(params)
+    start = time.perf_counter()
+    with pytest.raises(SystemExit) as exit_info:
+        run_stage("validate", validate.main)
+    assert time.perf_counter() - start < 5
+    assert exit_info.value.code == 2
+    assert not Path("data/config.ok").exists()
+    (line,) = capsys.readouterr().err.splitlines()
+    return line
+
+
+@pytest.mark.parametrize(
+    ("params", "said"),
+    [
+        ("train: {steps: 100000000}\n", "train.steps = 100000000: expected an integer from 1"),
+        ("data: {n_samples: 100000000}\n", "data.n_samples = 100000000: expected an integer"),
+        ("data: {x_max: 1.0e+308}\n", "data.x_max = 1e+308: expected a number > 0, at most"),
+        ("report: {grid_points: 1000000000}\n", "report.grid_points = 1000000000: expected 2"),
+        ("", "params.yaml: empty; restore it with: git checkout params.yaml"),
+        (
+            ALIAS_BOMB,
+            "trian = [[1, 1, 1, 1, 1, 1, 1, 1, ...], [[...], [...], [...], [...], [...], [...], ",
+        ),
+    ],
+    ids=["steps", "samples", "x_max", "grid", "empty", "alias bomb"],
+)
+def test_a_size_too_big_for_the_machine_is_refused_in_one_line_before_it_is_used(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    params: str,
+    said: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    line = validate_says(params, capsys)
+    assert line.startswith(f"nnreel validate: error: {said}")
+    assert len(line) < 300
+
+
+@pytest.mark.parametrize("kind", ["device", "pipe", "too big"])
+def test_a_csv_that_is_no_small_regular_file_is_refused_before_it_is_read(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = {
+        "device": Path("/dev/zero"),
+        "pipe": tmp_path / "fifo",
+        "too big": tmp_path / "big.csv",
+    }[kind]
+    if kind == "pipe":
+        os.mkfifo(path)  # reading it would block forever
+    if kind == "too big":
+        path.write_text("x,y\n" + "0.5,1.5\n" * 1_500_000)  # 12 MB
+    line = validate_says(f"data: {{target: csv, csv: '{path}'}}\n", capsys)
+    reason = "not a regular file" if kind != "too big" else "12,000,004 bytes, more than"
+    assert line.startswith(f"nnreel validate: error: {path}: {reason}")

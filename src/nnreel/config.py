@@ -11,6 +11,11 @@ from nnreel.architecture import ACTIVATION_NAMES, LOSSES, Architecture, param_na
 from nnreel.errors import ConfigError
 
 TARGETS = ("softplus_sine", "fib_valley", "points", "csv")
+# Sizes are capped before anything is built from them, so no value can exhaust the machine.
+MAX_SAMPLES = 10_000
+MAX_X = 1e6
+MAX_STEPS = 999_999  # frame names have six digits
+MAX_GRID_POINTS = 100_000
 OPTIMIZERS = ("gd", "momentum", "adam")
 PLANES = ("auto", "pca", "params")
 
@@ -188,16 +193,20 @@ def _one_of(key: str, value: str, choices: tuple[str, ...]) -> None:
 
 def _check_data(d: DataConfig) -> None:
     _one_of("data.target", d.target, TARGETS)
-    _require(d.n_samples >= 2, "data.n_samples", d.n_samples, "expected an integer >= 2")
+    ok = 2 <= d.n_samples <= MAX_SAMPLES
+    _require(ok, "data.n_samples", d.n_samples, f"expected an integer from 2 to {MAX_SAMPLES}")
     if d.target == "fib_valley":
         ok = d.n_samples >= 4 and d.n_samples % 2 == 0
         _require(ok, "data.n_samples", d.n_samples, "fib_valley needs an even number >= 4")
-    _require(d.x_max > 0, "data.x_max", d.x_max, "expected a number > 0")
+    _require(
+        0 < d.x_max <= MAX_X, "data.x_max", d.x_max, f"expected a number > 0, at most {MAX_X:g}"
+    )
     _require(d.noise >= 0, "data.noise", d.noise, "expected a number >= 0")
     if d.target == "points":
         x, y = d.points.x, d.points.y
         _require(len(x) == len(y), "data.points.y", y, f"expected {len(x)} values, as in x")
-        _require(len(x) >= 2, "data.points.x", x, "expected at least 2 points")
+        ok = 2 <= len(x) <= MAX_SAMPLES
+        _require(ok, "data.points.x", x, f"expected 2 to {MAX_SAMPLES} points")
     if d.target == "csv":
         _require(bool(d.csv), "data.csv", d.csv, "expected the path of a CSV file")
 
@@ -222,7 +231,8 @@ def _check_train(t: TrainConfig, names: list[str]) -> None:
     _one_of("train.optimizer", t.optimizer, OPTIMIZERS)
     _one_of("train.loss", t.loss, LOSSES)
     _require(t.lr > 0, "train.lr", t.lr, "expected a number > 0")
-    _require(t.steps >= 1, "train.steps", t.steps, "expected an integer >= 1")
+    ok = 1 <= t.steps <= MAX_STEPS
+    _require(ok, "train.steps", t.steps, f"expected an integer from 1 to {MAX_STEPS:,}")
     _require(0 <= t.momentum < 1, "train.momentum", t.momentum, "expected 0 <= momentum < 1")
     _require(0 <= t.beta1 < 1, "train.beta1", t.beta1, "expected 0 <= beta1 < 1")
     _require(0 <= t.beta2 < 1, "train.beta2", t.beta2, "expected 0 <= beta2 < 1")
@@ -268,7 +278,9 @@ def parse_config(raw: object) -> Config:
     _check_render(cfg.render)
     _check_video(cfg.video)
     _check_landscape(cfg.landscape, param_names(cfg.model.arch))
-    _require(cfg.report.grid_points >= 2, "report.grid_points", cfg.report.grid_points, ">= 2")
-    points = cfg.viewer.grid_points
-    _require(2 <= points <= 4000, "viewer.grid_points", points, "expected 2 to 4000")
+    report = cfg.report.grid_points
+    ok = 2 <= report <= MAX_GRID_POINTS
+    _require(ok, "report.grid_points", report, f"expected 2 to {MAX_GRID_POINTS:,}")
+    viewer = cfg.viewer.grid_points
+    _require(2 <= viewer <= 4000, "viewer.grid_points", viewer, "expected 2 to 4000")
     return cfg

@@ -20,7 +20,7 @@ import numpy as np
 from nnreel.checkpoints import Run, decode_run, encode_run
 from nnreel.compose import compose
 from nnreel.data import make_samples
-from nnreel.io import atomic_path, read_text
+from nnreel.io import atomic_path, read_data_file
 from nnreel.landscape import Landscape, landscape
 from nnreel.network import Samples
 from nnreel.params import read_config
@@ -49,7 +49,7 @@ def preset_run(
         params = Path(tmp) / "params.yaml"
         compose(params, conf, overrides)
         cfg = read_config(params)
-    csv = read_text(Path(cfg.data.csv)) if cfg.data.target == "csv" else None
+    csv = read_data_file(Path(cfg.data.csv)) if cfg.data.target == "csv" else None
     xs, ys = make_samples(cfg.data, csv)
     net, steps = seeded_training(cfg, xs, ys)
     lines = list(encode_run(net.names, cfg, steps))

@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -77,6 +78,23 @@ def read_text(path: Path) -> str:
         raise DataError(f"{path}: not UTF-8 text (byte {e.start})") from None
     except OSError as e:
         raise DataError(f"{path}: {e.strerror.lower() if e.strerror else e}") from None
+
+
+CSV_BYTES = 10_000_000  # a data file larger than this is refused before it is read
+
+
+def read_data_file(path: Path, most: int = CSV_BYTES) -> str:
+    """The text of the regular file `path`; a device, a pipe or a file over `most` bytes is
+    refused in one line before any of it is read."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError(f"{path}: not a regular file")
+    if info.st_size > most:
+        raise DataError(f"{path}: {info.st_size:,} bytes, more than the {most:,} allowed")
+    return read_text(path)
 
 
 def read_artifact(path: Path, stage: str, parse: Callable[[Any], T]) -> T:

@@ -22,4 +22,6 @@ def read_config(path: Path = PARAMS) -> Config:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise UserError(f"{path}: not valid YAML{where}: {getattr(e, 'problem', e)}") from None
-    return parse_config(raw if raw is not None else {})
+    if raw is None:
+        raise UserError(f"{path}: empty; restore it with: git checkout {path}")
+    return parse_config(raw)

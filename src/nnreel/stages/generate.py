@@ -6,14 +6,14 @@ from pathlib import Path
 
 from nnreel.artifacts import write_samples
 from nnreel.data import make_samples
-from nnreel.io import SAMPLES, read_text
+from nnreel.io import SAMPLES, read_data_file
 from nnreel.params import read_config
 from nnreel.stages import run_stage
 
 
 def main() -> None:
     cfg = read_config().data
-    csv_text = read_text(Path(cfg.csv)) if cfg.target == "csv" else None
+    csv_text = read_data_file(Path(cfg.csv)) if cfg.target == "csv" else None
     write_samples(SAMPLES, make_samples(cfg, csv_text), cfg)
 
 

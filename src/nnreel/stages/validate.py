@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nnreel.frames import frame_steps
-from nnreel.io import read_text, write_lines
+from nnreel.io import read_data_file, write_lines
 from nnreel.params import read_config
 from nnreel.stages import run_stage
 
@@ -16,7 +16,7 @@ def main() -> None:
     cfg = read_config()
     frame_steps(cfg.train.steps, cfg.render.every, cfg.render.max_frames)  # before render runs
     if cfg.data.target == "csv":
-        read_text(Path(cfg.data.csv))
+        read_data_file(Path(cfg.data.csv))
     # Constant content: a valid change reruns only the stages whose own params changed.
     write_lines(STAMP, ["config ok\n"])
 

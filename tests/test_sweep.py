@@ -88,7 +88,7 @@ def world(reproduced: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     run(repo, "git", "remote", "add", "origin", str(tmp / "origin.git"))
     run(repo, "git", "commit", "-qam", "share through a DVC remote")
     run(repo, "git", "push", "-q", "origin", "main")
-    plan = run(repo, *sweep_cmd(repo, "plan", "grid", *GRID, "--shards", "3"))
+    plan = sweep_run(repo, "plan", "grid", *GRID, "--shards", "3")
     assert "shard 2: 2 points" in plan.stdout
     return tmp
 
@@ -98,15 +98,30 @@ def clone(world: Path, name: str, *extra: str) -> Path:
     return world / name
 
 
-def sweep_cmd(repo: Path, *args: str) -> list[str]:
+def launcher_path() -> str:
+    """PATH as the README's Slurm and ssh launchers have it: without this interpreter's folder,
+    so neither its `dvc` nor its `python` is found there."""
+    here = Path(sys.executable).parent.resolve()
+    dirs = [d for d in os.environ["PATH"].split(os.pathsep) if d and Path(d).resolve() != here]
+    path = os.pathsep.join(dirs)
+    assert shutil.which("dvc", path=path) is None, f"a dvc outside {here} is on PATH"
+    return path
+
+
+def sweep_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "nnreel.sweep", *args]
 
 
+def sweep_run(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """`python -m nnreel.sweep args` in `repo`, started as a launcher does: this interpreter by
+    its path, its folder not on PATH."""
+    return run(repo, *sweep_cmd(*args), check=check, env={"PATH": launcher_path()})
+
+
 def start(repo: Path, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    env["PYTHONPATH"] = str(repo / "src")
+    env = {**os.environ, "PATH": launcher_path(), "PYTHONPATH": str(repo / "src")}
     return subprocess.Popen(
-        sweep_cmd(repo, *args),
+        sweep_cmd(*args),
         cwd=repo,
         env=env,
         stdout=subprocess.PIPE,
@@ -135,7 +150,8 @@ def results(collector: Path) -> list[dict[str, str]]:
 def kill_after_first_push(world: Path, worker: subprocess.Popen[str]) -> None:
     """Kill the worker's whole process group once its first point has reached origin."""
     deadline = time.monotonic() + 300
-    while not exps_on_origin(world) and worker.poll() is None:
+    while not exps_on_origin(world):
+        assert worker.poll() is None, f"shard 2 ended, pushing nothing:\n{worker.communicate()[0]}"
         assert time.monotonic() < deadline, "shard 2 pushed nothing"
         time.sleep(0.2)
     os.killpg(worker.pid, signal.SIGKILL)
@@ -155,7 +171,7 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
     assert exps_on_origin(world) == ["grid-2"]
 
     # Shards 0 and 1 never ran: collect names every missing point and writes nothing.
-    early = run(collector, *sweep_cmd(collector, "collect", "grid"), check=False)
+    early = sweep_run(collector, "collect", "grid", check=False)
     assert early.returncode == 1, early.stderr
     for missing in ["grid-0 (train.lr=0.005 seed=1)", "grid-5 (train.lr=0.02 seed=2)"]:
         assert f"{missing}: missing" in early.stderr
@@ -163,7 +179,7 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
     assert "1 of 6 points arrived" in early.stderr
     assert not (collector / "sweeps/grid").exists()
     # With --partial it writes what arrived, marks the rest missing, and succeeds.
-    partial = run(collector, *sweep_cmd(collector, "collect", "grid", "--partial"))
+    partial = sweep_run(collector, "collect", "grid", "--partial")
     assert [(r["name"], r["status"]) for r in results(collector)] == [
         (f"grid-{i}", "ok" if i == 2 else "missing") for i in range(6)
     ]
@@ -182,7 +198,7 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
     assert "grid-3: already on origin, skipped" in elsewhere
     assert "running" not in elsewhere
 
-    done = run(collector, *sweep_cmd(collector, "collect", "grid"))
+    done = sweep_run(collector, "collect", "grid")
     out = collector / "sweeps/grid"
     rows = results(collector)
     assert [(r["train.lr"], r["seed"]) for r in rows] == POINTS
@@ -222,7 +238,7 @@ def figures_hold_one_mark_per_point() -> None:
 @pytest.mark.slow
 def test_a_shallow_clone_is_refused_with_one_line(world: Path) -> None:
     shallow = clone(world, "shallow", "--depth", "1")
-    result = run(shallow, *sweep_cmd(shallow, "work", "grid", "--shard", "0"), check=False)
+    result = sweep_run(shallow, "work", "grid", "--shard", "0", check=False)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "this clone is shallow" in result.stderr
@@ -233,34 +249,63 @@ def test_a_shallow_clone_is_refused_with_one_line(world: Path) -> None:
 def test_a_missing_remote_and_a_wrong_base_are_refused_with_one_line(world: Path) -> None:
     lost = clone(world, "no-remote")
     run(lost, "git", "remote", "remove", "origin")
-    result = run(lost, *sweep_cmd(lost, "work", "grid", "--shard", "0"), check=False)
+    result = sweep_run(lost, "work", "grid", "--shard", "0", check=False)
     assert (result.returncode, result.stderr.count("\n")) == (2, 1)
     assert "no git remote 'origin'" in result.stderr
 
     edited = clone(world, "edited")
     (edited / "README.md").write_text("changed\n")
-    result = run(edited, *sweep_cmd(edited, "work", "grid", "--shard", "0"), check=False)
+    result = sweep_run(edited, "work", "grid", "--shard", "0", check=False)
     assert (result.returncode, result.stderr.count("\n")) == (2, 1)
     assert "uncommitted changes (README.md" in result.stderr
 
     moved = edited
     run(moved, "git", "commit", "-qam", "code after the plan")
-    result = run(moved, *sweep_cmd(moved, "work", "grid", "--shard", "0"), check=False)
+    result = sweep_run(moved, "work", "grid", "--shard", "0", check=False)
     assert (result.returncode, result.stderr.count("\n")) == (2, 1)
     assert "the sweep's base commit" in result.stderr
 
 
 @pytest.mark.slow
+def test_a_fresh_clone_plans_from_the_remote_and_a_missing_baseline_is_refused_in_one_line(
+    world: Path,
+) -> None:
+    run(world, "git", "clone", "-q", "--bare", "origin.git", "fresh-origin.git")
+    fresh = world / "new-planner"
+    run(world, "git", "clone", "-q", f"file://{world / 'fresh-origin.git'}", fresh.name)
+    assert not (fresh / ".dvc/cache").exists() and not (fresh / "data/samples.json").exists()
+    planned = sweep_run(fresh, "plan", "fresh", "seed=3,4")  # the baseline: on the remote only
+    assert "shard 0: 2 points" in planned.stdout
+
+    (world / "empty-store").mkdir()  # `dvc remote modify --local store url …`, written out
+    (fresh / ".dvc/config.local").write_text(
+        f"['remote \"store\"']\n    url = {world}/empty-store\n"
+    )
+    head = run(fresh, "git", "rev-parse", "HEAD").stdout
+    refused = sweep_run(fresh, "plan", "other", "seed=5", check=False)
+    assert (refused.returncode, refused.stderr.count("\n")) == (2, 1), refused.stderr
+    assert "in neither the DVC cache nor the remote 'store'" in refused.stderr
+    assert "`dvc repro`, or `dvc pull` from a remote that has them" in refused.stderr
+    assert run(fresh, "git", "rev-parse", "HEAD").stdout == head
+    assert not (fresh / "sweeps/other.yaml").exists()
+
+    lacking = sweep_run(fresh, "work", "fresh", "--shard", "0", check=False)
+    assert (lacking.returncode, lacking.stderr.count("\n")) == (2, 1), lacking.stderr
+    assert "the sweep's baseline is missing" in lacking.stderr
+    assert "running" not in lacking.stdout
+
+
+@pytest.mark.slow
 def test_a_point_that_fails_is_reported_as_failed_by_name_and_override(world: Path) -> None:
     planner = world / "repo"
-    run(planner, *sweep_cmd(planner, "plan", "broken", "model.init.sigma=1e200"))
+    sweep_run(planner, "plan", "broken", "model.init.sigma=1e200")
     worker = clone(world, "broken-worker")
-    result = run(worker, *sweep_cmd(worker, "work", "broken", "--shard", "0"), check=False)
+    result = sweep_run(worker, "work", "broken", "--shard", "0", check=False)
     assert result.returncode == 1
     assert "broken-0 (model.init.sigma=1e+200): dvc exp run failed" in result.stderr
     assert "the initial loss or gradient is not finite" in result.stderr + result.stdout
     collector = clone(world, "broken-collector")
-    result = run(collector, *sweep_cmd(collector, "collect", "broken"), check=False)
+    result = sweep_run(collector, "collect", "broken", check=False)
     assert result.returncode == 1
     said = "broken-0 (model.init.sigma=1e+200): failed on shard 0: dvc exp run failed"
     assert said in result.stderr
@@ -331,12 +376,10 @@ def test_planning_again_changes_nothing_and_another_grid_under_the_name_is_refus
     planner = world / "repo"
     head = run(planner, "git", "rev-parse", "HEAD").stdout
     before = (planner / "sweeps/grid.yaml").read_bytes()
-    run(planner, *sweep_cmd(planner, "plan", "grid", *GRID, "--shards", "3"))
+    sweep_run(planner, "plan", "grid", *GRID, "--shards", "3")
     assert run(planner, "git", "rev-parse", "HEAD").stdout == head
     assert (planner / "sweeps/grid.yaml").read_bytes() == before
-    other = run(
-        planner, *sweep_cmd(planner, "plan", "grid", "seed=1,2", "--shards", "3"), check=False
-    )
+    other = sweep_run(planner, "plan", "grid", "seed=1,2", "--shards", "3", check=False)
     assert (other.returncode, other.stderr.count("\n")) == (2, 1)
     assert "sweeps/grid.yaml already plans a different sweep" in other.stderr
     assert (planner / "sweeps/grid.yaml").read_bytes() == before

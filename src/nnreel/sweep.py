@@ -6,10 +6,12 @@
 
 `plan` writes and commits sweeps/NAME.yaml (every point with its name NAME-<index>, its
 overrides and its shard, plus the base commit), pushes the baseline's outputs to the DVC
-remote and the commit to `origin`. `work` runs one shard's points in a full clone at the base
-commit with `dvc exp run --temp --pull --allow-missing` and `dvc exp push`es each; points
-already on `origin` are skipped. `collect` pulls the sweep's experiments, checks them against
-the plan and writes sweeps/NAME/: results.csv, sweep.png, contact.png and README.md.
+remote (refused when they are in neither the DVC cache nor the remote) and the commit to
+`origin`. `work` runs one shard's points in a full clone at the base commit with `dvc exp run
+--temp --pull --allow-missing` and `dvc exp push`es each; points already on `origin` are
+skipped. `collect` pulls the sweep's experiments, checks them against the plan and writes
+sweeps/NAME/: results.csv, sweep.png, contact.png and README.md. DVC runs as this
+interpreter's module, and the stages' `python` is this interpreter, whatever PATH is set.
 Exit status: 0 done, 1 points failed or are missing, 2 bad input.
 """
 
@@ -19,6 +21,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -45,6 +48,7 @@ FAILED = "refs/sweep-failures"  # a worker marks a point that failed here, so co
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 NOT_SWEEPS = ["--", ".", ":(exclude)sweeps"]
 DVC = ["dvc", "--wait-for-lock"]  # runs of one clone (-j) share its lock while they set up
+BASELINE_FIXES = "`dvc repro`, or `dvc pull` from a remote that has them"
 yaml = YAML(typ="safe", pure=True)
 yaml.default_flow_style = None
 
@@ -138,9 +142,21 @@ def value_of(point: dict[str, Any], key: str) -> str:
 # --- Git and DVC ------------------------------------------------------------------------------
 
 
+def command(args: Sequence[str]) -> list[str]:
+    """`args` to run; dvc as this interpreter's module, found without the venv on PATH."""
+    return [sys.executable, "-m", "dvc", *args[1:]] if args[0] == "dvc" else list(args)
+
+
+def child_env() -> dict[str, str]:
+    """This environment with the interpreter's folder first on PATH, so that the `python` of
+    the stages DVC runs is this interpreter, with nnreel, whatever PATH the launcher set."""
+    path = os.environ.get("PATH", "")
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{path}"}
+
+
 def run(*args: str, check: bool = True) -> str:
     """stdout of a git or dvc command; a failure names the command and its last error line."""
-    result = subprocess.run(args, capture_output=True, text=True)
+    result = subprocess.run(command(args), capture_output=True, text=True, env=child_env())
     if check and result.returncode:
         lines = (result.stderr or result.stdout).strip().splitlines() or ["no output"]
         raise UserError(f"`{' '.join(args[:3])}` failed: {lines[-1].strip()}")
@@ -152,8 +168,10 @@ def code_commit() -> str:
     return run("git", "log", "-1", "--format=%H", *NOT_SWEEPS)
 
 
-def check_clone() -> None:
-    """Refuse what breaks `dvc exp` across machines: no repo, a shallow clone, no remotes."""
+def check_clone() -> str:
+    """Refuse what breaks `dvc exp` across machines: no repo, a shallow clone, no remotes.
+
+    The name of the default DVC remote."""
     if subprocess.run(["git", "rev-parse", "--git-dir"], capture_output=True).returncode:
         raise UserError("not inside a git repository; run from a clone of the project")
     if run("git", "rev-parse", "--show-toplevel") != str(Path.cwd().resolve()):
@@ -165,8 +183,23 @@ def check_clone() -> None:
         )
     if not run("git", "remote", "get-url", "origin", check=False):
         raise UserError("no git remote 'origin': git remote add origin <url> (a shared repo)")
-    if not run("dvc", "remote", "default", check=False):
+    remote = run("dvc", "remote", "default", check=False)
+    if not remote:
         raise UserError("no default DVC remote: dvc remote add -d <name> <url>, and commit it")
+    return remote
+
+
+def missing_baseline() -> list[str]:
+    """The outputs in dvc.lock that are neither in the DVC cache nor on the default remote."""
+    status = json.loads(run("dvc", "data", "status", "--not-in-remote", "--json") or "{}")
+    not_in_remote = set(status.get("not_in_remote", []))
+    return [out for out in status.get("not_in_cache", []) if out in not_in_remote]
+
+
+def some(paths: Sequence[str]) -> str:
+    """`paths` named briefly: the first two and how many more."""
+    more = f" and {len(paths) - 2} more" if len(paths) > 2 else ""
+    return ", ".join(paths[:2]) + more
 
 
 def remote_refs(pattern: str) -> dict[str, str]:
@@ -224,10 +257,16 @@ def check_committed(then: str) -> None:
 
 
 def plan(name: str, sweep: Sequence[str], shards: int) -> Path:
-    check_clone()
+    store = check_clone()
     check_committed("commit them, so that every worker runs them")
     new = make_plan(name, sweep, shards, code_commit())
     check_points(new.points)
+    missing = missing_baseline()
+    if missing:
+        raise UserError(
+            f"no baseline to push: {some(missing)} from dvc.lock are in neither the DVC cache "
+            f"nor the remote {store!r}; get them with {BASELINE_FIXES}, then plan again"
+        )
     path = SWEEPS / f"{name}.yaml"
     text = plan_text(new)
     if path.is_file() and path.read_text(encoding="utf-8") != text:
@@ -274,22 +313,29 @@ def run_point(point: dict[str, Any]) -> str | None:
     sets = [a for o in point["overrides"] for a in ("-S", str(o))]
     print(f"{name}: running {' '.join(point['overrides'])}", flush=True)
     args = [*DVC, "exp", "run", "--temp", "--pull", "--allow-missing", "-n", name, *sets]
-    if subprocess.run(args).returncode:
+    if subprocess.run(command(args), env=child_env()).returncode:
         return "dvc exp run failed"
     return push(name)
 
 
 def push(name: str) -> str | None:
-    result = subprocess.run([*DVC, "exp", "push", "origin", name])
+    result = subprocess.run(command([*DVC, "exp", "push", "origin", name]), env=child_env())
     return "dvc exp push failed" if result.returncode else None
 
 
 def work(name: str, shard: int, jobs: int) -> None:
-    check_clone()
+    store = check_clone()
     p = read_plan(name)
     if not 0 <= shard < p.shards:
         raise UserError(f"--shard {shard}: sweep {name} has shards 0 to {p.shards - 1}")
     check_base(p)
+    missing = missing_baseline()
+    if missing:
+        raise UserError(
+            f"the sweep's baseline is missing: {some(missing)} from dvc.lock are in neither "
+            f"this clone's DVC cache nor the remote {store!r}; in a clone at the base commit, "
+            f"get them with {BASELINE_FIXES}, then `dvc push`"
+        )
     mine = [pt for pt in p.points if pt["shard"] == shard]
     remote = remote_refs("refs/exps/*")
     failed_before = remote_refs(f"{FAILED}/*")

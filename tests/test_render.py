@@ -16,17 +16,19 @@ from hypothesis import strategies as st
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from PIL import Image
+from zlib_ng import zlib_ng
 
 from nnreel.artifacts import read_samples, write_samples
 from nnreel.checkpoints import Run, encode_run
-from nnreel.config import RenderConfig
+from nnreel.config import Config, LandscapeConfig, RenderConfig
 from nnreel.data import make_samples
 from nnreel.errors import ConfigError
 from nnreel.frames import frame_steps
 from nnreel.io import CHECKPOINTS, FRAMES, SAMPLES, write_lines
+from nnreel.landscape import landscape
 from nnreel.network import Net
 from nnreel.params import read_config
-from nnreel.render import FrameRenderer
+from nnreel.render import FrameRenderer, encode_png
 from nnreel.run_file import read_run
 from nnreel.stages import render as render_stage
 from nnreel.training import seeded_training
@@ -171,6 +173,49 @@ def test_frames_are_byte_identical_whatever_the_rendering_order(
     assert other.render(7) == first
     assert first.startswith(b"\x89PNG") and b"tEXt" not in first and b"iTXt" not in first
     assert other.render(3) != first
+
+
+@given(st.integers(1, 40), st.integers(1, 40), st.integers(0, 2**32 - 1), st.integers(1, 256))
+def test_a_png_decodes_to_the_pixels_it_was_given(h: int, w: int, seed: int, colours: int) -> None:
+    rng = np.random.default_rng(seed)
+    rgba = rng.integers(0, colours, (h, w, 4), dtype=np.uint8)
+    with Image.open(io.BytesIO(encode_png(rgba))) as image:
+        assert image.mode == "RGBA" and np.array_equal(np.asarray(image), rgba)
+
+
+@pytest.fixture(scope="module")
+def default_frames() -> dict[tuple[int, int], tuple[bytes, np.ndarray]]:
+    """Step 300 of the default run, as a PNG and as the canvas's pixels, at two sizes."""
+    cfg = Config()
+    run, samples = trained_run(cfg, make_samples(cfg.data))
+    land = landscape(run, samples, cfg.landscape)
+    made = {}
+    for size in ((1600, 1000), (640, 400)):
+        r = FrameRenderer(run, samples, *size, land=land)
+        png = r.render(300)
+        made[size] = png, np.asarray(r.canvas.buffer_rgba()).copy()
+    return made
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (640, 400)])
+def test_a_frame_decodes_to_exactly_the_pixels_the_renderer_drew(
+    default_frames: dict[tuple[int, int], tuple[bytes, np.ndarray]], size: tuple[int, int]
+) -> None:
+    png, canvas = default_frames[size]
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.size == size and np.array_equal(np.asarray(image.convert("RGBA")), canvas)
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (640, 400)])
+def test_a_frame_is_much_smaller_than_its_fastest_deflate(
+    default_frames: dict[tuple[int, int], tuple[bytes, np.ndarray]], size: tuple[int, int]
+) -> None:
+    png, canvas = default_frames[size]
+    h, w, _ = canvas.shape
+    rows = np.zeros((h, 1 + 4 * w), np.uint8)  # filter 0 on every row, then the RGBA bytes
+    rows[:, 1:] = canvas.reshape(h, 4 * w)
+    plain = len(zlib_ng.compress(rows.data, 1))
+    assert len(png) <= 0.8 * plain
 
 
 @pytest.mark.slow
@@ -407,9 +452,6 @@ def test_limits_come_from_every_step_not_the_rendered_ones(
 
 
 def landscape_of(run: Run, samples: Samples) -> Any:
-    from nnreel.config import LandscapeConfig
-    from nnreel.landscape import landscape
-
     return landscape(run, samples, LandscapeConfig(resolution=21))
 
 

@@ -286,17 +286,32 @@
       run.diverged ? `Diverged at step ${run.diverged.step}: ${run.diverged.reason}` : "");
   }
 
-  function sizeCanvas(canvas, w, h) {
+  function sizeCanvas(canvas, w, h, options = {}) {
     const r = DPR();
     canvas.width = Math.round(w * r);
     canvas.height = Math.round(h * r);
     canvas.style.height = `${h}px`;
-    const ctx = canvas.getContext("2d");
+    const ctx = canvas.getContext("2d", options);
     ctx.setTransform(r, 0, 0, r, 0, 0);
     return ctx;
   }
 
-  function offscreen(w, h) { return sizeCanvas(document.createElement("canvas"), w, h); }
+  // Off-screen layers are opaque (white, as the page): copying one is a plain copy, no blend.
+  function offscreen(w, h) {
+    const ctx = sizeCanvas(document.createElement("canvas"), w, h);
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, w, h);
+    return ctx;
+  }
+
+  // The pixels of a layer, to copy parts of it with putImageData: one drawImage of a large
+  // canvas per cell costs far more than the pixels it copies.
+  function pixels(layer) { return layer.getImageData(0, 0, layer.canvas.width, layer.canvas.height); }
+
+  // Copy the columns [x0, x1) and rows [y0, y0 + h) of a layer's pixels, in device pixels.
+  function copyStrip(ctx, layer, x0, x1, y0, h) {
+    if (x1 > x0) ctx.putImageData(layer, 0, 0, x0, y0, x1 - x0, h);
+  }
 
   // Long histories keep, per pixel column, their first, lowest, highest and last point:
   // the same picture as every point, at a fraction of the cost.
@@ -376,11 +391,15 @@
       const w = this.canvas.parentElement.clientWidth, h = this.height;
       this.ctx = sizeCanvas(this.canvas, w, h);
       this.frame = new Frame(MARGIN.left, MARGIN.top, w - MARGIN.left - MARGIN.right, h - MARGIN.top - MARGIN.bottom, this.limits.x, this.limits.y);
+      this.back = offscreen(w, h);
+      this.frame.axes(this.back, { xlabel: "x", ylabel: "y" });
     }
     draw(k) {
       const run = this.run, ctx = this.ctx, f = this.frame, s = own(run, k);
-      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-      f.axes(ctx, { xlabel: "x", ylabel: "y" });
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(this.back.canvas, 0, 0);
+      ctx.restore();
       const { preds, contributions } = predict(run, theta(run, s), run.grid);
       ctx.save();
       f.clip(ctx);
@@ -410,8 +429,10 @@
     };
   }
 
-  // Histories drawn once, faint (all steps) and strong (all steps); each draw shows the faint
-  // layer and the strong one up to the current step, so a seek costs the same at any length.
+  // Histories drawn once, faint (all steps) and strong (all steps, over the faint ones); each
+  // draw shows the strong layer up to the current step and the faint one after it, so a seek
+  // costs the same at any length. A seek repaints only the strip of each cell between the old
+  // and the new step (and their dots): a panel holds hundreds of cells.
   class HistoryPanel {
     constructor(name, title, series, opts = {}) {
       Object.assign(this, { name, series, opts });
@@ -442,7 +463,7 @@
       this.ctx.font = FONT;
       this.frames = this.series.map((s, i) => {
         const cx = (i % cols) * cw, cy = Math.floor(i / cols) * cellH;
-        const values = s.lines.flatMap((l) => Array.from(l.values));
+        const values = s.lines.length === 1 ? s.lines[0].values : s.lines.flatMap((l) => Array.from(l.values));
         const log = Boolean(this.opts.log) && logScale(values);
         const lim = log ? logLimits(s.lines) : historyLimits(values);
         // Room for the widest y label, so none is cut at the panel's left edge.
@@ -450,43 +471,53 @@
         const left = Math.max(m.left, Math.ceil(widest) + 10);
         return new Frame(cx + left, cy + m.top, cw - left - m.right, cellH - m.top - m.bottom, [0, Math.max(1, s.last)], lim, log, 1);
       });
-      this.faint = offscreen(w, h);
-      this.strong = offscreen(w, h);
+      const lines = (ctx, f, s, width, alpha) => {
+        ctx.save(); f.clip(ctx); ctx.globalAlpha = alpha; ctx.lineWidth = width;
+        for (const l of s.lines) {
+          ctx.strokeStyle = l.colour;
+          if (l.dashed) ctx.setLineDash([4, 3]);
+          polyline(ctx, f, STEPS, l.values, 0, l.values.length - 1);
+          ctx.setLineDash([]);
+        }
+        ctx.restore();
+      };
+      const faint = offscreen(w, h);
       const marks = [];
       this.series.forEach((s, i) => {
         const f = this.frames[i];
-        f.axes(this.faint, { title: s.title, xticks: small ? 3 : 6, yticks: yt });
-        for (const [ctx, width, alpha] of [[this.faint, 1, 0.3], [this.strong, 1.8, 1]]) {
-          ctx.save(); f.clip(ctx); ctx.globalAlpha = alpha; ctx.lineWidth = width;
-          for (const l of s.lines) {
-            ctx.strokeStyle = l.colour;
-            if (l.dashed) ctx.setLineDash([4, 3]);
-            polyline(ctx, f, STEPS, l.values, 0, l.values.length - 1);
-            ctx.setLineDash([]);
-          }
-          ctx.restore();
-        }
+        f.axes(faint, { title: s.title, xticks: small ? 3 : 6, yticks: yt });
+        lines(faint, f, s, 1, 0.3);
         for (const l of s.lines) {
           for (const [k, v] of f.offPanel(l.values)) {
-            f.dot(this.faint, k, v, l.colour);
+            f.dot(faint, k, v, l.colour);
             marks.push(`${s.title}@${k}`);
           }
         }
       });
+      this.faint = pixels(faint);
+      const strong = faint; // the strong lines go over the faint picture
+      this.series.forEach((s, i) => lines(strong, this.frames[i], s, 1.8, 1));
+      this.strong = pixels(strong);
       this.root.dataset.edgeMarks = marks.join(" ");
+      this.shown = null; // a new canvas: the next draw paints all of it
     }
     draw(k) {
-      const ctx = this.ctx, r = DPR();
-      ctx.save();
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-      ctx.drawImage(this.faint.canvas, 0, 0);
-      this.series.forEach((s, i) => {
-        const f = this.frames[i], x0 = Math.floor(f.x * r), y0 = Math.floor(f.y * r);
-        const x1 = Math.ceil(f.sx(Math.min(k, s.last)) * r) + 2, h = Math.ceil(f.h * r) + 2;
-        if (x1 > x0) ctx.drawImage(this.strong.canvas, x0, y0, x1 - x0, h, x0, y0, x1 - x0, h);
+      const ctx = this.ctx, r = DPR(), pad = Math.ceil(8 * r), width = this.canvas.width;
+      if (!this.shown) ctx.putImageData(this.faint, 0, 0);
+      const shown = this.series.map((s, i) => {
+        const f = this.frames[i], x0 = Math.floor(f.x * r);
+        const x1 = Math.ceil(f.sx(Math.min(k, s.last)) * r) + 2;
+        // Where this draw's picture may differ from the last one's: the strong line's end and
+        // the dots (a shorter run's dot rests at its end), then and now.
+        const xs = [x1, ...s.lines.map((l) => Math.round(f.sx(Math.min(k, s.last, l.values.length - 1)) * r))];
+        const before = this.shown ? this.shown[i] : [x0];
+        const a = Math.max(0, Math.min(...xs, ...before) - pad), b = Math.min(width, Math.max(...xs, ...before) + pad);
+        const y0 = Math.floor(f.y * r) - pad, h = Math.ceil(f.h * r) + 2 * pad;
+        copyStrip(ctx, this.strong, a, Math.min(b, x1), y0, h);
+        copyStrip(ctx, this.faint, Math.max(a, x1), b, y0, h);
+        return xs;
       });
-      ctx.restore();
+      this.shown = shown;
       this.series.forEach((s, i) => {
         for (const l of s.lines) {
           const kk = Math.min(k, s.last, l.values.length - 1); // a shorter run rests at its end
@@ -542,7 +573,8 @@
         const label = el("td", {}, sw, name);
         if (run.frozen.includes(name)) label.append(el("span", { class: "frozen", title: "frozen: not trained", text: "frozen" }));
         const tr = el("tr", { "data-param": name, "data-frozen": String(run.frozen.includes(name)) }, label, ...cells);
-        return { tr, cells };
+        const texts = cells.map((c) => c.appendChild(document.createTextNode("")));
+        return { tr, cells: [tr, ...cells], texts, shown: null };
       });
       const head = el("tr", {}, ...["parameter", "value", "exact value (repr)", `∂${run.loss_name}/∂θ`, `exact ∂${run.loss_name}/∂θ (repr)`].map((t, i) => el("th", { text: t, class: i === 1 || i === 3 ? "rounded" : "" })));
       this.root = el("section", { "data-panel": "values", "data-run": run.label, class: COMPARE ? "compact" : "" },
@@ -552,14 +584,17 @@
     layout() {}
     draw(k) {
       const run = this.run, s = own(run, k);
-      this.rows.forEach(({ tr, cells }, i) => {
+      // A wide network has hundreds of cells: touch only the rows whose numbers changed.
+      this.rows.forEach((row, i) => {
         const v = run.params[i][s], g = run.grads[i][s];
+        if (row.shown && Object.is(row.shown[0], v) && Object.is(row.shown[1], g)) return;
+        row.shown = [v, g];
         const rv = pyRepr(v), rg = pyRepr(g);
-        for (const cell of [tr, ...cells]) Object.assign(cell.dataset, { value: rv, grad: rg });
-        cells[0].textContent = rounded(v);
-        cells[1].textContent = rv;
-        cells[2].textContent = rounded(g);
-        cells[3].textContent = rg;
+        for (const cell of row.cells) {
+          cell.setAttribute("data-value", rv);
+          cell.setAttribute("data-grad", rg);
+        }
+        [rounded(v), rv, rounded(g), rg].forEach((t, n) => { row.texts[n].data = t; });
       });
       this.root.dataset.step = s;
     }
@@ -724,7 +759,6 @@
       const y = curve ? this.run.loss[i] : this.coords[1][i];
       ctx.save();
       ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
       ctx.drawImage(this.back.canvas, 0, 0);
       ctx.restore();
       ctx.save(); f.clip(ctx);

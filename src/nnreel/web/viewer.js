@@ -501,28 +501,37 @@
       this.root.dataset.edgeMarks = marks.join(" ");
       this.shown = null; // a new canvas: the next draw paints all of it
     }
-    draw(k) {
+    // The rows of the canvas (CSS px) on screen or within a screen of it, measured on scroll
+    // and resize: reading the layout in a draw would force it after every seek.
+    measure() {
+      const top = -this.canvas.getBoundingClientRect().top, h = window.innerHeight;
+      this.band = [top - h, top + 2 * h];
+    }
+    // Only the cells near the screen (or all, for printing) are brought to step k: a wide
+    // network's panel is several screens tall. The others keep their step until they near it.
+    draw(k, all = false) {
       const ctx = this.ctx, r = DPR(), pad = Math.ceil(8 * r), width = this.canvas.width;
-      if (!this.shown) ctx.putImageData(this.faint, 0, 0);
-      const shown = this.series.map((s, i) => {
-        const f = this.frames[i], x0 = Math.floor(f.x * r);
-        const x1 = Math.ceil(f.sx(Math.min(k, s.last)) * r) + 2;
+      if (!this.shown) {
+        ctx.putImageData(this.faint, 0, 0);
+        this.shown = this.frames.map((f) => ({ xs: [Math.floor(f.x * r)], steps: [] }));
+      }
+      const [top, bottom] = all || !this.band ? [-Infinity, Infinity] : this.band;
+      this.series.forEach((s, i) => {
+        const f = this.frames[i];
+        if (f.y + f.h + pad < top || f.y - pad > bottom) return;
         // Where this draw's picture may differ from the last one's: the strong line's end and
         // the dots (a shorter run's dot rests at its end), then and now.
-        const xs = [x1, ...s.lines.map((l) => Math.round(f.sx(Math.min(k, s.last, l.values.length - 1)) * r))];
-        const before = this.shown ? this.shown[i] : [x0];
+        const x1 = Math.ceil(f.sx(Math.min(k, s.last)) * r) + 2;
+        const dots = s.lines.map((l) => Math.min(k, s.last, l.values.length - 1));
+        const xs = [x1, ...dots.map((kk) => Math.round(f.sx(kk) * r))], before = this.shown[i].xs;
+        const steps = [x1, ...dots], was = this.shown[i].steps;
+        if (steps.length === was.length && steps.every((v, n) => v === was[n])) return;
         const a = Math.max(0, Math.min(...xs, ...before) - pad), b = Math.min(width, Math.max(...xs, ...before) + pad);
         const y0 = Math.floor(f.y * r) - pad, h = Math.ceil(f.h * r) + 2 * pad;
         copyStrip(ctx, this.strong, a, Math.min(b, x1), y0, h);
         copyStrip(ctx, this.faint, Math.max(a, x1), b, y0, h);
-        return xs;
-      });
-      this.shown = shown;
-      this.series.forEach((s, i) => {
-        for (const l of s.lines) {
-          const kk = Math.min(k, s.last, l.values.length - 1); // a shorter run rests at its end
-          this.frames[i].dot(ctx, kk, l.values[kk], l.colour);
-        }
+        s.lines.forEach((l, n) => f.dot(ctx, dots[n], l.values[dots[n]], l.colour));
+        this.shown[i] = { xs, steps };
       });
       this.root.dataset.step = k;
     }
@@ -972,6 +981,16 @@
   window.addEventListener("hashchange", () => { const k = stepFromHash(); if (k !== null && k !== current) seek(k); });
 
   function layoutAll() { for (const p of panels) p.layout(); }
+  // Histories repaint only their cells near the screen: bring the others in as they near it.
+  const histories = panels.filter((p) => p instanceof HistoryPanel);
+  function measureAll() { for (const p of histories) p.measure(); }
+  function catchUp(all = false) {
+    measureAll();
+    for (const p of histories) p.draw(current, all);
+  }
+  window.addEventListener("scroll", () => catchUp(), { passive: true });
+  window.addEventListener("resize", () => catchUp());
+  window.addEventListener("beforeprint", () => catchUp(true));
   // Canvases are drawn at their laid-out width: when a column changes width, lay out again.
   let resizeTimer = null;
   const widths = new Map();
@@ -981,7 +1000,7 @@
     for (const e of entries) widths.set(e.target, width(e));
     if (!changed) return;
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => { layoutAll(); draw(current); }, 100);
+    resizeTimer = setTimeout(() => { layoutAll(); measureAll(); draw(current); }, 100);
   });
 
   layoutAll();
@@ -990,6 +1009,7 @@
     resized.observe(stack);
   }
   T.layout = performance.now();
+  measureAll();
   seek(stepFromHash() ?? 0);
   // For scripts and benchmarks: the state is also in the data-* attributes.
   window.nnreel = { seek, get step() { return current; }, last: LAST, firstDraw: null, timings: T, pyRepr, predict: (r, k, xs) => predict(RUNS[r], theta(RUNS[r], k), xs) };

@@ -297,16 +297,18 @@
   }
 
   // Off-screen layers are opaque (white, as the page): copying one is a plain copy, no blend.
-  function offscreen(w, h) {
-    const ctx = sizeCanvas(document.createElement("canvas"), w, h);
+  function offscreen(w, h, options = {}) {
+    const ctx = sizeCanvas(document.createElement("canvas"), w, h, options);
     ctx.fillStyle = "#fff";
     ctx.fillRect(0, 0, w, h);
     return ctx;
   }
 
-  // The pixels of a layer, to copy parts of it with putImageData: one drawImage of a large
-  // canvas per cell costs far more than the pixels it copies.
-  function pixels(layer) { return layer.getImageData(0, 0, layer.canvas.width, layer.canvas.height); }
+  // Copy the pixels `part` into `whole` at (x, y).
+  function paste(whole, part, x, y) {
+    const row = 4 * part.width;
+    for (let j = 0; j < part.height; j++) whole.data.set(part.data.subarray(j * row, (j + 1) * row), 4 * ((y + j) * whole.width + x));
+  }
 
   // Copy the columns [x0, x1) and rows [y0, y0 + h) of a layer's pixels, in device pixels.
   function copyStrip(ctx, layer, x0, x1, y0, h) {
@@ -415,6 +417,18 @@
     }
   }
 
+  // A history's lines, clipped to its frame.
+  function historyLines(ctx, f, s, width, alpha) {
+    ctx.save(); f.clip(ctx); ctx.globalAlpha = alpha; ctx.lineWidth = width;
+    for (const l of s.lines) {
+      ctx.strokeStyle = l.colour;
+      if (l.dashed) ctx.setLineDash([4, 3]);
+      polyline(ctx, f, STEPS, l.values, 0, l.values.length - 1);
+      ctx.setLineDash([]);
+    }
+    ctx.restore();
+  }
+
   function legendName(run, j) {
     const n = run.neurons.length;
     return n > 1 ? `neuron ${j + 1}` : "neuron";
@@ -471,35 +485,40 @@
         const left = Math.max(m.left, Math.ceil(widest) + 10);
         return new Frame(cx + left, cy + m.top, cw - left - m.right, cellH - m.top - m.bottom, [0, Math.max(1, s.last)], lim, log, 1);
       });
-      const lines = (ctx, f, s, width, alpha) => {
-        ctx.save(); f.clip(ctx); ctx.globalAlpha = alpha; ctx.lineWidth = width;
-        for (const l of s.lines) {
-          ctx.strokeStyle = l.colour;
-          if (l.dashed) ctx.setLineDash([4, 3]);
-          polyline(ctx, f, STEPS, l.values, 0, l.values.length - 1);
-          ctx.setLineDash([]);
-        }
-        ctx.restore();
-      };
-      const faint = offscreen(w, h);
-      const marks = [];
-      this.series.forEach((s, i) => {
-        const f = this.frames[i];
-        f.axes(faint, { title: s.title, xticks: small ? 3 : 6, yticks: yt });
-        lines(faint, f, s, 1, 0.3);
-        for (const l of s.lines) {
-          for (const [k, v] of f.offPanel(l.values)) {
-            f.dot(faint, k, v, l.colour);
-            marks.push(`${s.title}@${k}`);
-          }
-        }
+      this.ticks = { xticks: small ? 3 : 6, yticks: yt };
+      this.outside = this.series.map((s, i) => s.lines.map((l) => this.frames[i].offPanel(l.values)));
+      this.root.dataset.edgeMarks = this.series.flatMap((s, i) => this.outside[i].flat().map(([k]) => `${s.title}@${k}`)).join(" ");
+      // Each cell's rectangle in device pixels; cells tile the canvas.
+      const r = DPR(), at = (v) => Math.round(v * r);
+      this.cells = this.frames.map((_, i) => {
+        const x = at((i % cols) * cw), y = at(Math.floor(i / cols) * cellH);
+        return [x, y, at((i % cols + 1) * cw) - x, at((Math.floor(i / cols) + 1) * cellH) - y];
       });
-      this.faint = pixels(faint);
-      const strong = faint; // the strong lines go over the faint picture
-      this.series.forEach((s, i) => lines(strong, this.frames[i], s, 1.8, 1));
-      this.strong = pixels(strong);
-      this.root.dataset.edgeMarks = marks.join(" ");
-      this.shown = null; // a new canvas: the next draw paints all of it
+      this.paper = offscreen(w, h, { willReadFrequently: true });
+      this.faint = new ImageData(this.canvas.width, this.canvas.height);
+      this.strong = new ImageData(this.canvas.width, this.canvas.height);
+      this.painted = this.frames.map(() => false);
+      this.shown = this.frames.map(() => null); // what each cell of the canvas shows
+    }
+    // A cell's faint layer (axes, every step faintly, edge marks) and strong one (every step
+    // strongly, over the faint), painted when the cell is first needed: painting all of a wide
+    // network's cells before the first draw would take most of the page's start.
+    paintCell(i) {
+      const s = this.series[i], f = this.frames[i], ctx = this.paper, [x, y, w, h] = this.cells[i];
+      f.axes(ctx, { title: s.title, ...this.ticks });
+      historyLines(ctx, f, s, 1, 0.3);
+      s.lines.forEach((l, n) => { for (const [k, v] of this.outside[i][n]) f.dot(ctx, k, v, l.colour); });
+      paste(this.faint, ctx.getImageData(x, y, w, h), x, y);
+      historyLines(ctx, f, s, 1.8, 1);
+      paste(this.strong, ctx.getImageData(x, y, w, h), x, y);
+      this.painted[i] = true;
+      if (this.painted.every(Boolean)) this.paper = null;
+    }
+    // Paint cells not yet needed for about `ms` milliseconds; true while some remain.
+    prepare(ms) {
+      const t0 = performance.now();
+      for (let i = this.painted.indexOf(false); i >= 0 && performance.now() - t0 < ms; i = this.painted.indexOf(false)) this.paintCell(i);
+      return this.painted.includes(false);
     }
     // The rows of the canvas (CSS px) on screen or within a screen of it, measured on scroll
     // and resize: reading the layout in a draw would force it after every seek.
@@ -511,14 +530,15 @@
     // network's panel is several screens tall. The others keep their step until they near it.
     draw(k, all = false) {
       const ctx = this.ctx, r = DPR(), pad = Math.ceil(8 * r), width = this.canvas.width;
-      if (!this.shown) {
-        ctx.putImageData(this.faint, 0, 0);
-        this.shown = this.frames.map((f) => ({ xs: [Math.floor(f.x * r)], steps: [] }));
-      }
       const [top, bottom] = all || !this.band ? [-Infinity, Infinity] : this.band;
       this.series.forEach((s, i) => {
         const f = this.frames[i];
         if (f.y + f.h + pad < top || f.y - pad > bottom) return;
+        if (!this.painted[i]) this.paintCell(i);
+        if (!this.shown[i]) {
+          ctx.putImageData(this.faint, 0, 0, ...this.cells[i]);
+          this.shown[i] = { xs: [Math.floor(f.x * r)], steps: [] };
+        }
         // Where this draw's picture may differ from the last one's: the strong line's end and
         // the dots (a shorter run's dot rests at its end), then and now.
         const x1 = Math.ceil(f.sx(Math.min(k, s.last)) * r) + 2;
@@ -988,6 +1008,10 @@
     measureAll();
     for (const p of histories) p.draw(current, all);
   }
+  // Cells far from the screen are painted in short tasks once the page is drawn.
+  function prepareCells() {
+    if (histories.some((p) => p.prepare(15))) setTimeout(prepareCells);
+  }
   window.addEventListener("scroll", () => catchUp(), { passive: true });
   window.addEventListener("resize", () => catchUp());
   window.addEventListener("beforeprint", () => catchUp(true));
@@ -1000,7 +1024,7 @@
     for (const e of entries) widths.set(e.target, width(e));
     if (!changed) return;
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => { layoutAll(); measureAll(); draw(current); }, 100);
+    resizeTimer = setTimeout(() => { layoutAll(); measureAll(); draw(current); prepareCells(); }, 100);
   });
 
   layoutAll();
@@ -1017,5 +1041,6 @@
   requestAnimationFrame(() => {
     window.nnreel.firstDraw = performance.now();
     document.body.dataset.ready = "true";
+    setTimeout(prepareCells);
   });
 })();

@@ -286,17 +286,34 @@
       run.diverged ? `Diverged at step ${run.diverged.step}: ${run.diverged.reason}` : "");
   }
 
-  function sizeCanvas(canvas, w, h) {
+  function sizeCanvas(canvas, w, h, options = {}) {
     const r = DPR();
     canvas.width = Math.round(w * r);
     canvas.height = Math.round(h * r);
     canvas.style.height = `${h}px`;
-    const ctx = canvas.getContext("2d");
+    const ctx = canvas.getContext("2d", options);
     ctx.setTransform(r, 0, 0, r, 0, 0);
     return ctx;
   }
 
-  function offscreen(w, h) { return sizeCanvas(document.createElement("canvas"), w, h); }
+  // Off-screen layers are opaque (white, as the page): copying one is a plain copy, no blend.
+  function offscreen(w, h, options = {}) {
+    const ctx = sizeCanvas(document.createElement("canvas"), w, h, options);
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, w, h);
+    return ctx;
+  }
+
+  // Copy the pixels `part` into `whole` at (x, y).
+  function paste(whole, part, x, y) {
+    const row = 4 * part.width;
+    for (let j = 0; j < part.height; j++) whole.data.set(part.data.subarray(j * row, (j + 1) * row), 4 * ((y + j) * whole.width + x));
+  }
+
+  // Copy the columns [x0, x1) and rows [y0, y0 + h) of a layer's pixels, in device pixels.
+  function copyStrip(ctx, layer, x0, x1, y0, h) {
+    if (x1 > x0) ctx.putImageData(layer, 0, 0, x0, y0, x1 - x0, h);
+  }
 
   // Long histories keep, per pixel column, their first, lowest, highest and last point:
   // the same picture as every point, at a fraction of the cost.
@@ -376,11 +393,15 @@
       const w = this.canvas.parentElement.clientWidth, h = this.height;
       this.ctx = sizeCanvas(this.canvas, w, h);
       this.frame = new Frame(MARGIN.left, MARGIN.top, w - MARGIN.left - MARGIN.right, h - MARGIN.top - MARGIN.bottom, this.limits.x, this.limits.y);
+      this.back = offscreen(w, h);
+      this.frame.axes(this.back, { xlabel: "x", ylabel: "y" });
     }
     draw(k) {
       const run = this.run, ctx = this.ctx, f = this.frame, s = own(run, k);
-      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-      f.axes(ctx, { xlabel: "x", ylabel: "y" });
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(this.back.canvas, 0, 0);
+      ctx.restore();
       const { preds, contributions } = predict(run, theta(run, s), run.grid);
       ctx.save();
       f.clip(ctx);
@@ -394,6 +415,18 @@
       this.root.dataset.step = s;
       this.banner.hidden = !(run.diverged && s === run.last);
     }
+  }
+
+  // A history's lines, clipped to its frame.
+  function historyLines(ctx, f, s, width, alpha) {
+    ctx.save(); f.clip(ctx); ctx.globalAlpha = alpha; ctx.lineWidth = width;
+    for (const l of s.lines) {
+      ctx.strokeStyle = l.colour;
+      if (l.dashed) ctx.setLineDash([4, 3]);
+      polyline(ctx, f, STEPS, l.values, 0, l.values.length - 1);
+      ctx.setLineDash([]);
+    }
+    ctx.restore();
   }
 
   function legendName(run, j) {
@@ -410,8 +443,10 @@
     };
   }
 
-  // Histories drawn once, faint (all steps) and strong (all steps); each draw shows the faint
-  // layer and the strong one up to the current step, so a seek costs the same at any length.
+  // Histories drawn once, faint (all steps) and strong (all steps, over the faint ones); each
+  // draw shows the strong layer up to the current step and the faint one after it, so a seek
+  // costs the same at any length. A seek repaints only the strip of each cell between the old
+  // and the new step (and their dots): a panel holds hundreds of cells.
   class HistoryPanel {
     constructor(name, title, series, opts = {}) {
       Object.assign(this, { name, series, opts });
@@ -442,7 +477,7 @@
       this.ctx.font = FONT;
       this.frames = this.series.map((s, i) => {
         const cx = (i % cols) * cw, cy = Math.floor(i / cols) * cellH;
-        const values = s.lines.flatMap((l) => Array.from(l.values));
+        const values = s.lines.length === 1 ? s.lines[0].values : s.lines.flatMap((l) => Array.from(l.values));
         const log = Boolean(this.opts.log) && logScale(values);
         const lim = log ? logLimits(s.lines) : historyLimits(values);
         // Room for the widest y label, so none is cut at the panel's left edge.
@@ -450,48 +485,73 @@
         const left = Math.max(m.left, Math.ceil(widest) + 10);
         return new Frame(cx + left, cy + m.top, cw - left - m.right, cellH - m.top - m.bottom, [0, Math.max(1, s.last)], lim, log, 1);
       });
-      this.faint = offscreen(w, h);
-      this.strong = offscreen(w, h);
-      const marks = [];
+      this.ticks = { xticks: small ? 3 : 6, yticks: yt };
+      this.outside = this.series.map((s, i) => s.lines.map((l) => this.frames[i].offPanel(l.values)));
+      this.root.dataset.edgeMarks = this.series.flatMap((s, i) => this.outside[i].flat().map(([k]) => `${s.title}@${k}`)).join(" ");
+      // Each cell's rectangle in device pixels; cells tile the canvas.
+      const r = DPR(), at = (v) => Math.round(v * r);
+      this.cells = this.frames.map((_, i) => {
+        const x = at((i % cols) * cw), y = at(Math.floor(i / cols) * cellH);
+        return [x, y, at((i % cols + 1) * cw) - x, at((Math.floor(i / cols) + 1) * cellH) - y];
+      });
+      this.paper = offscreen(w, h, { willReadFrequently: true });
+      this.faint = new ImageData(this.canvas.width, this.canvas.height);
+      this.strong = new ImageData(this.canvas.width, this.canvas.height);
+      this.painted = this.frames.map(() => false);
+      this.shown = this.frames.map(() => null); // what each cell of the canvas shows
+    }
+    // A cell's faint layer (axes, every step faintly, edge marks) and strong one (every step
+    // strongly, over the faint), painted when the cell is first needed: painting all of a wide
+    // network's cells before the first draw would take most of the page's start.
+    paintCell(i) {
+      const s = this.series[i], f = this.frames[i], ctx = this.paper, [x, y, w, h] = this.cells[i];
+      f.axes(ctx, { title: s.title, ...this.ticks });
+      historyLines(ctx, f, s, 1, 0.3);
+      s.lines.forEach((l, n) => { for (const [k, v] of this.outside[i][n]) f.dot(ctx, k, v, l.colour); });
+      paste(this.faint, ctx.getImageData(x, y, w, h), x, y);
+      historyLines(ctx, f, s, 1.8, 1);
+      paste(this.strong, ctx.getImageData(x, y, w, h), x, y);
+      this.painted[i] = true;
+      if (this.painted.every(Boolean)) this.paper = null;
+    }
+    // Paint cells not yet needed for about `ms` milliseconds; true while some remain.
+    prepare(ms) {
+      const t0 = performance.now();
+      for (let i = this.painted.indexOf(false); i >= 0 && performance.now() - t0 < ms; i = this.painted.indexOf(false)) this.paintCell(i);
+      return this.painted.includes(false);
+    }
+    // The rows of the canvas (CSS px) on screen or within a screen of it, measured on scroll
+    // and resize: reading the layout in a draw would force it after every seek.
+    measure() {
+      const top = -this.canvas.getBoundingClientRect().top, h = window.innerHeight;
+      this.band = [top - h, top + 2 * h];
+    }
+    // Only the cells near the screen (or all, for printing) are brought to step k: a wide
+    // network's panel is several screens tall. The others keep their step until they near it.
+    draw(k, all = false) {
+      const ctx = this.ctx, r = DPR(), pad = Math.ceil(8 * r), width = this.canvas.width;
+      const [top, bottom] = all || !this.band ? [-Infinity, Infinity] : this.band;
       this.series.forEach((s, i) => {
         const f = this.frames[i];
-        f.axes(this.faint, { title: s.title, xticks: small ? 3 : 6, yticks: yt });
-        for (const [ctx, width, alpha] of [[this.faint, 1, 0.3], [this.strong, 1.8, 1]]) {
-          ctx.save(); f.clip(ctx); ctx.globalAlpha = alpha; ctx.lineWidth = width;
-          for (const l of s.lines) {
-            ctx.strokeStyle = l.colour;
-            if (l.dashed) ctx.setLineDash([4, 3]);
-            polyline(ctx, f, STEPS, l.values, 0, l.values.length - 1);
-            ctx.setLineDash([]);
-          }
-          ctx.restore();
+        if (f.y + f.h + pad < top || f.y - pad > bottom) return;
+        if (!this.painted[i]) this.paintCell(i);
+        if (!this.shown[i]) {
+          ctx.putImageData(this.faint, 0, 0, ...this.cells[i]);
+          this.shown[i] = { xs: [Math.floor(f.x * r)], steps: [] };
         }
-        for (const l of s.lines) {
-          for (const [k, v] of f.offPanel(l.values)) {
-            f.dot(this.faint, k, v, l.colour);
-            marks.push(`${s.title}@${k}`);
-          }
-        }
-      });
-      this.root.dataset.edgeMarks = marks.join(" ");
-    }
-    draw(k) {
-      const ctx = this.ctx, r = DPR();
-      ctx.save();
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-      ctx.drawImage(this.faint.canvas, 0, 0);
-      this.series.forEach((s, i) => {
-        const f = this.frames[i], x0 = Math.floor(f.x * r), y0 = Math.floor(f.y * r);
-        const x1 = Math.ceil(f.sx(Math.min(k, s.last)) * r) + 2, h = Math.ceil(f.h * r) + 2;
-        if (x1 > x0) ctx.drawImage(this.strong.canvas, x0, y0, x1 - x0, h, x0, y0, x1 - x0, h);
-      });
-      ctx.restore();
-      this.series.forEach((s, i) => {
-        for (const l of s.lines) {
-          const kk = Math.min(k, s.last, l.values.length - 1); // a shorter run rests at its end
-          this.frames[i].dot(ctx, kk, l.values[kk], l.colour);
-        }
+        // Where this draw's picture may differ from the last one's: the strong line's end and
+        // the dots (a shorter run's dot rests at its end), then and now.
+        const x1 = Math.ceil(f.sx(Math.min(k, s.last)) * r) + 2;
+        const dots = s.lines.map((l) => Math.min(k, s.last, l.values.length - 1));
+        const xs = [x1, ...dots.map((kk) => Math.round(f.sx(kk) * r))], before = this.shown[i].xs;
+        const steps = [x1, ...dots], was = this.shown[i].steps;
+        if (steps.length === was.length && steps.every((v, n) => v === was[n])) return;
+        const a = Math.max(0, Math.min(...xs, ...before) - pad), b = Math.min(width, Math.max(...xs, ...before) + pad);
+        const y0 = Math.floor(f.y * r) - pad, h = Math.ceil(f.h * r) + 2 * pad;
+        copyStrip(ctx, this.strong, a, Math.min(b, x1), y0, h);
+        copyStrip(ctx, this.faint, Math.max(a, x1), b, y0, h);
+        s.lines.forEach((l, n) => f.dot(ctx, dots[n], l.values[dots[n]], l.colour));
+        this.shown[i] = { xs, steps };
       });
       this.root.dataset.step = k;
     }
@@ -542,7 +602,8 @@
         const label = el("td", {}, sw, name);
         if (run.frozen.includes(name)) label.append(el("span", { class: "frozen", title: "frozen: not trained", text: "frozen" }));
         const tr = el("tr", { "data-param": name, "data-frozen": String(run.frozen.includes(name)) }, label, ...cells);
-        return { tr, cells };
+        const texts = cells.map((c) => c.appendChild(document.createTextNode("")));
+        return { tr, cells: [tr, ...cells], texts, shown: null };
       });
       const head = el("tr", {}, ...["parameter", "value", "exact value (repr)", `∂${run.loss_name}/∂θ`, `exact ∂${run.loss_name}/∂θ (repr)`].map((t, i) => el("th", { text: t, class: i === 1 || i === 3 ? "rounded" : "" })));
       this.root = el("section", { "data-panel": "values", "data-run": run.label, class: COMPARE ? "compact" : "" },
@@ -552,14 +613,17 @@
     layout() {}
     draw(k) {
       const run = this.run, s = own(run, k);
-      this.rows.forEach(({ tr, cells }, i) => {
+      // A wide network has hundreds of cells: touch only the rows whose numbers changed.
+      this.rows.forEach((row, i) => {
         const v = run.params[i][s], g = run.grads[i][s];
+        if (row.shown && Object.is(row.shown[0], v) && Object.is(row.shown[1], g)) return;
+        row.shown = [v, g];
         const rv = pyRepr(v), rg = pyRepr(g);
-        for (const cell of [tr, ...cells]) Object.assign(cell.dataset, { value: rv, grad: rg });
-        cells[0].textContent = rounded(v);
-        cells[1].textContent = rv;
-        cells[2].textContent = rounded(g);
-        cells[3].textContent = rg;
+        for (const cell of row.cells) {
+          cell.setAttribute("data-value", rv);
+          cell.setAttribute("data-grad", rg);
+        }
+        [rounded(v), rv, rounded(g), rg].forEach((t, n) => { row.texts[n].data = t; });
       });
       this.root.dataset.step = s;
     }
@@ -724,7 +788,6 @@
       const y = curve ? this.run.loss[i] : this.coords[1][i];
       ctx.save();
       ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
       ctx.drawImage(this.back.canvas, 0, 0);
       ctx.restore();
       ctx.save(); f.clip(ctx);
@@ -938,6 +1001,20 @@
   window.addEventListener("hashchange", () => { const k = stepFromHash(); if (k !== null && k !== current) seek(k); });
 
   function layoutAll() { for (const p of panels) p.layout(); }
+  // Histories repaint only their cells near the screen: bring the others in as they near it.
+  const histories = panels.filter((p) => p instanceof HistoryPanel);
+  function measureAll() { for (const p of histories) p.measure(); }
+  function catchUp(all = false) {
+    measureAll();
+    for (const p of histories) p.draw(current, all);
+  }
+  // Cells far from the screen are painted in short tasks once the page is drawn.
+  function prepareCells() {
+    if (histories.some((p) => p.prepare(15))) setTimeout(prepareCells);
+  }
+  window.addEventListener("scroll", () => catchUp(), { passive: true });
+  window.addEventListener("resize", () => catchUp());
+  window.addEventListener("beforeprint", () => catchUp(true));
   // Canvases are drawn at their laid-out width: when a column changes width, lay out again.
   let resizeTimer = null;
   const widths = new Map();
@@ -947,7 +1024,7 @@
     for (const e of entries) widths.set(e.target, width(e));
     if (!changed) return;
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => { layoutAll(); draw(current); }, 100);
+    resizeTimer = setTimeout(() => { layoutAll(); measureAll(); draw(current); prepareCells(); }, 100);
   });
 
   layoutAll();
@@ -956,6 +1033,7 @@
     resized.observe(stack);
   }
   T.layout = performance.now();
+  measureAll();
   seek(stepFromHash() ?? 0);
   // For scripts and benchmarks: the state is also in the data-* attributes.
   window.nnreel = { seek, get step() { return current; }, last: LAST, firstDraw: null, timings: T, pyRepr, predict: (r, k, xs) => predict(RUNS[r], theta(RUNS[r], k), xs) };
@@ -963,5 +1041,6 @@
   requestAnimationFrame(() => {
     window.nnreel.firstDraw = performance.now();
     document.body.dataset.ready = "true";
+    setTimeout(prepareCells);
   });
 })();

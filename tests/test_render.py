@@ -207,7 +207,7 @@ def test_a_frame_decodes_to_exactly_the_pixels_the_renderer_drew(
 
 
 @pytest.mark.parametrize("size", [(1600, 1000), (640, 400)])
-def test_a_frame_is_much_smaller_than_its_fastest_deflate(
+def test_a_frame_takes_at_most_four_fifths_of_the_fastest_deflate(
     default_frames: dict[tuple[int, int], tuple[bytes, np.ndarray]], size: tuple[int, int]
 ) -> None:
     png, canvas = default_frames[size]

@@ -72,6 +72,7 @@ def experiments(reproduced: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 # a time) the two workers finish together; the DVC-heavy ones are not all started at once.
 LONGEST_FIRST = [
     "test_sweep.py",
+    "test_readme.py",
     "test_render.py",
     "test_reproducibility.py",
     "test_robustness.py",

@@ -225,10 +225,9 @@ def principal(X: np.ndarray, start: np.ndarray, spare: list[Direction]) -> list[
     """
     rows = thinned(X)
     squares, V = leading_directions(rows, 2)
+    noise = TINY * sum_of_squares(rows)
     dirs = [
-        (f"PC{i + 1}", oriented(V[i], start))
-        for i in range(len(squares))
-        if squares[i] > TINY * sum_of_squares(rows)
+        (f"PC{i + 1}", oriented(V[i], start)) for i in range(len(squares)) if squares[i] > noise
     ]
     return completed(dirs, spare)
 

@@ -26,6 +26,7 @@ from nnreel.errors import ConfigError
 from nnreel.frames import frame_steps
 from nnreel.io import CHECKPOINTS, FRAMES, SAMPLES, write_lines
 from nnreel.landscape import landscape
+from nnreel.limits import history_limits
 from nnreel.network import Net
 from nnreel.params import read_config
 from nnreel.render import FrameRenderer, encode_png
@@ -267,7 +268,7 @@ def gradient_titles(r: FrameRenderer) -> list[str]:
     ("hidden", "output_bias", "titles"),
     [
         ([6], True, [f"{p}{j}" for j in range(1, 7) for p in ("iw", "ow", "b")] + ["ob"]),
-        ([12], False, ["iw… (12)", "ow… (12)", "b… (12)"]),
+        ([12], False, ["iw1…iw12", "ow1…ow12", "b1…b12"]),
         ([3, 2], False, ["iw1", "b1", "iw2", "b2", "iw3", "b3",
                          "w2_1_1", "w2_1_2", "w2_1_3", "ow1", "b2_1",
                          "w2_2_1", "w2_2_2", "w2_2_3", "ow2", "b2_2"]),
@@ -327,22 +328,36 @@ def preset_renderer(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     return get
 
 
+def drawn(artist: Any) -> np.ndarray:
+    """The y values a line or a set of dots is drawn at."""
+    if isinstance(artist, Line2D):
+        return np.ravel(artist.get_ydata())
+    return np.asarray(artist.get_offsets())[:, 1]
+
+
 @pytest.mark.parametrize("preset", PRESETS)
 @pytest.mark.parametrize("size", SIZES)
 def test_every_value_of_every_history_is_on_its_panel_and_every_trained_parameter_shown(
     preset_renderer: Rendered, preset: str, size: tuple[int, int]
 ) -> None:
+    """A healthy run's histories fit their panels whole; a diverged one's (the big preset's)
+    leave them only after its start, and the current value then stands at the panel's edge."""
     run, r = preset_renderer(preset, size)
     trained = [n for n in run.names if n not in run.config.train.frozen]
     shown = sorted(n for _, names in r.groups for n in names)
     assert shown == sorted(trained)
+    notes = {note.axes: note for note, *_ in r.outside}
     for k in (0, run.steps[-1].step // 2, run.steps[-1].step):
         r.update(k)
         for line, history in [*r.tracks, *r.marks]:
             assert line.axes is not None
             lo, hi = line.axes.get_ylim()
-            assert lo < history.min() and history.max() < hi  # the whole history fits
-            assert all(lo < y < hi for y in np.ravel(line.get_ydata())[-history[k].size :])
+            assert lo < history[0].min() and history[0].max() < hi
+            if run.diverged is None:
+                assert lo < history.min() and history.max() < hi  # the whole history fits
+            current = drawn(line)[-history[k].size :]
+            if not all(lo < y < hi for y in current):
+                assert notes[line.axes].get_text().startswith(("↑", "↓"))
 
 
 def x_height_px(text: Any) -> float:
@@ -556,3 +571,71 @@ def test_runs_compared_side_by_side_share_every_axis(
         assert ax_a.get_xlim() == ax_b.get_xlim() and ax_a.get_ylim() == ax_b.get_ylim()
     alone = FrameRenderer(slow, samples, 800, 500)
     assert alone.fig.axes[2].get_ylim() != a.fig.axes[2].get_ylim()  # the loss axis is shared
+
+
+def read_off(ax: Any, pixel_y: float) -> float:
+    """The value a reader reads at a height: by the straight line through the two labelled
+    ticks nearest it, as printed."""
+
+    def number(label: Text) -> float:
+        return float(label.get_text().replace("\N{MINUS SIGN}", "-"))
+
+    ticks = sorted(
+        (float(ax.transData.transform((0, t))[1]), number(label))
+        for t, label in zip(ax.get_yticks(), ax.get_yticklabels(), strict=True)
+        if label.get_text() and ax.get_ylim()[0] <= t <= ax.get_ylim()[1]
+    )
+    assert len(ticks) >= 2
+    (p0, v0), (p1, v1) = sorted(ticks, key=lambda pv: abs(pv[0] - pixel_y))[:2]
+    return v0 + (pixel_y - p0) * (v1 - v0) / (p1 - p0)
+
+
+READABLE = {
+    "default": [],
+    "points": ["data=points"],
+    "40 samples": ["data.n_samples=40", "train.steps=300"],
+    "diverged": ["train.lr=0.5", "train.steps=300"],
+    "16 neurons": ["model.hidden=[16]", "train.lr=0.0001", "train.steps=100"],
+}
+
+
+@pytest.mark.parametrize("overrides", READABLE.values(), ids=READABLE)
+def test_a_reader_reads_each_gradient_off_its_axis_or_its_edge_note(
+    tmp_path: Path, overrides: list[str]
+) -> None:
+    """Every current gradient value, read off its panel through the tick labels, is within 5%
+    of the axis's span; one beyond the panel is printed at its edge instead."""
+    params = tmp_path / "params.yaml"
+    params.write_text(composed_conf_text(overrides))
+    cfg = read_config(params)
+    run, samples = trained_run(cfg, make_samples(cfg.data))
+    r = FrameRenderer(run, samples, 1600, 1000)
+    last = run.steps[-1].step
+    for k in sorted({0, 1, 5, 20, last // 2, last - 1, last}):
+        r.update(k)
+        shown = [(line.axes, line.get_ydata()[-1]) for line, _ in r.tracks[1:]]
+        shown += [(dots.axes, y) for dots, _ in r.marks for y in drawn(dots)]
+        beyond: dict[Any, list[tuple[float, float]]] = {}  # how far out, the value
+        for ax, value in shown:
+            lo, hi = ax.get_ylim()
+            if lo <= value <= hi:
+                y = ax.transData.transform((k, value))[1]
+                span = read_off(ax, ax.bbox.y1) - read_off(ax, ax.bbox.y0)
+                assert read_off(ax, y) == pytest.approx(value, abs=0.05 * span)
+            else:
+                beyond.setdefault(ax, []).append((max(value - hi, lo - value), value))
+        notes = {note.axes: note.get_text() for note, *_ in r.outside}
+        for ax, outside in beyond.items():
+            assert f"{max(outside)[1]:.3g}" in notes[ax]  # the furthest out is printed
+
+
+def test_a_history_panel_keeps_a_steady_run_in_and_drops_isolated_spikes() -> None:
+    settling = [21.7 * 0.7**k + 1.4 for k in range(15)] + [1.4 + k * 1e-4 for k in range(585)]
+    lo, hi = history_limits([settling], [600])
+    assert lo < min(settling) and max(settling) < hi
+    spiky = [math.sin(k / 30) for k in range(600)]
+    spiky[300] = 97.0
+    lo, hi = history_limits([spiky], [600])
+    assert -1.2 < lo < -0.9 and 0.9 < hi < 1.5  # ±1 and a margin
+    lo, hi = history_limits([[0.5, -3e6]], [1])  # diverged at step 1
+    assert -3e6 < lo < 0.5 < hi

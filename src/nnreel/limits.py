@@ -11,6 +11,7 @@ from nnreel.network import Net, Samples
 GRID_POINTS = 200
 LIMIT_POINTS = 50  # grid points per step when the curves' range is taken over every step
 Peers = Sequence[tuple[Run, Samples]]  # runs whose values the axes must hold too
+Limits = tuple[float, float]
 
 
 def dense_grid(xs: Sequence[float], n: int = GRID_POINTS) -> list[float]:
@@ -27,25 +28,78 @@ def padded(lo: float, hi: float, pad: float = 0.06) -> tuple[float, float]:
     return lo - pad * span, hi + pad * span
 
 
-def curve_limits(runs: Peers, grid: Sequence[float]) -> tuple[float, float]:
+def healthy(run: Run) -> int:
+    """How many of the run's steps come before it diverged: all of them if it did not."""
+    return len(run.steps) - (run.diverged is not None)
+
+
+def curve_extremes(run: Run, xs: Sequence[float]) -> list[tuple[float, float]]:
+    """The lowest and highest finite value of any curve, at each step of the run."""
+    net = Net(run.config.model.arch)
+    out = []
+    for step in run.steps:
+        preds, contributions = net.predict(step.params, xs)
+        curves = [*preds, *(c for cs in contributions for c in cs)]
+        values = [v for v in curves if math.isfinite(v)] or [0.0]
+        out.append((min(values), max(values)))
+    return out
+
+
+def curve_limits(runs: Peers, grid: Sequence[float]) -> Limits:
     """y-limits holding the samples and every curve at every step of `runs`; when the 5% most
-    extreme steps would dwarf the rest, they leave the panel (marked at its edge)."""
+    extreme steps, or a divergence, would dwarf the rest, they leave the panel (marked at its
+    edge). The samples and each run's first curves always stay."""
     coarse = grid[:: max(1, len(grid) // LIMIT_POINTS)]
     ys = [y for _, (_, run_ys) in runs for y in run_ys]
-    lows, highs = [], []
-    for run, _ in runs:
-        net = Net(run.config.model.arch)
-        for step in run.steps:
-            preds, contributions = net.predict(step.params, coarse)
-            values = [v for v in [*preds, *(c for cs in contributions for c in cs)]]
-            values = [v for v in values if math.isfinite(v)] or [0.0]
-            lows.append(min(values))
-            highs.append(max(values))
-    lo, hi = min(*lows, *ys), max(*highs, *ys)
-    lows.sort()
-    highs.sort()
+    every = [curve_extremes(run, coarse) for run, _ in runs]
+    typical = [e for (run, _), ex in zip(runs, every, strict=True) for e in ex[: healthy(run)]]
+    firsts = [v for ex in every for v in ex[0]]
+    lows, highs = sorted(low for low, _ in typical), sorted(high for _, high in typical)
     tail = len(lows) // 20
-    robust_lo, robust_hi = min(lows[tail], *ys), max(highs[-1 - tail], *ys)
+    robust_lo = min(*lows[tail : tail + 1], *ys, *firsts)
+    robust_hi = max(*highs[::-1][tail : tail + 1], *ys, *firsts)
+    lo = min(*ys, *(low for ex in every for low, _ in ex))
+    hi = max(*ys, *(high for ex in every for _, high in ex))
     if hi - lo > 2 * (robust_hi - robust_lo):
         lo, hi = robust_lo, robust_hi
     return padded(lo, hi)
+
+
+SPIKES = 0.02  # the share of a history at each end that may be isolated spikes
+DWARF = 4  # spikes leave a history panel only when they would make it this many times taller
+
+
+def quantile(ordered: Sequence[float], q: float) -> float:
+    """The q-quantile of sorted values, interpolated between neighbours."""
+    pos = (len(ordered) - 1) * q
+    i = math.floor(pos)
+    if i + 1 >= len(ordered):
+        return ordered[i]
+    return ordered[i] + (pos - i) * (ordered[i + 1] - ordered[i])
+
+
+def run_in(history: Sequence[float], lo: float, hi: float) -> Sequence[float]:
+    """The first values of a history while they head steadily into [lo, hi] from outside it:
+    training settling in, which a panel shows in full however far it starts."""
+    k = 0
+    while k < len(history) and not lo <= history[k] <= hi:
+        if k and (history[k] - history[k - 1]) * (history[0] - hi) > 0:
+            break  # turned away from the range
+        k += 1
+    return history[:k]
+
+
+def history_limits(histories: Sequence[Sequence[float]], typical: Sequence[int]) -> Limits:
+    """y-limits of a history panel: linear, over every value, unless isolated spikes or a
+    divergence would make the rest DWARF times flatter; then those leave the panel (marked at
+    its edge). Spikes are judged on each history's first `typical` values (those before its run
+    diverged); the start of every history, and its run-in, always stay on the panel."""
+    values = [v for h in histories for v in h if math.isfinite(v)] or [0.0]
+    judged = sorted(v for h, n in zip(histories, typical, strict=True) for v in h[:n])
+    judged = [v for v in judged if math.isfinite(v)] or sorted(values)
+    lo, hi = quantile(judged, SPIKES), quantile(judged, 1 - SPIKES)
+    starts = [v for h in histories for v in run_in(h, lo, hi) if math.isfinite(v)]
+    lo, hi = min(lo, *starts, hi), max(hi, *starts, lo)
+    if max(values) - min(values) > DWARF * (hi - lo):
+        return padded(lo, hi)
+    return padded(min(values), max(values))

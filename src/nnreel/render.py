@@ -22,6 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 from matplotlib.transforms import IdentityTransform
@@ -30,7 +31,7 @@ from zlib_ng import zlib_ng
 from nnreel.checkpoints import Run
 from nnreel.landscape import Landscape
 from nnreel.landscape_plot import LandscapePanel, draw_landscape, panel_scale
-from nnreel.limits import Peers, curve_limits, dense_grid, padded
+from nnreel.limits import Peers, curve_limits, dense_grid, healthy, history_limits, padded
 from nnreel.network import Net, Samples, neuron_params, plain_sum
 
 DPI = 100
@@ -84,58 +85,10 @@ def loss_axis(ax: Axes, losses: Sequence[float]) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(compact))
 
 
-LINSCALE = 1 / (1 - 1 / 10)  # matplotlib's symlog: the linear part spans this many decades
-
-
-def symlog(v: float, c: float) -> float:
-    """Where `v` sits on a base-10 symlog axis with linear threshold c, in decades."""
-    if abs(v) <= c:
-        return LINSCALE * v / c
-    return math.copysign(LINSCALE + math.log10(abs(v) / c), v)
-
-
-def symlog_inverse(u: float, c: float) -> float:
-    if abs(u) <= LINSCALE:
-        return u * c / LINSCALE
-    return math.copysign(c * 10 ** (abs(u) - LINSCALE), u)
-
-
-def symlog_limits(lo: float, hi: float, c: float) -> tuple[float, float]:
-    """[lo, hi] padded by 6% of its span as a symlog axis with linear threshold c shows it."""
-    a, b = padded(symlog(lo, c), symlog(hi, c))
-    return symlog_inverse(a, c), symlog_inverse(b, c)
-
-
-def symlog_ticks(lo: float, hi: float, c: float) -> list[float]:
-    """Up to five ticks for a symlog axis over [lo, hi]: 0, the threshold and powers of ten,
-    each at least a sixth of the axis away from the others."""
-    top = max(abs(lo), abs(hi))
-    powers = [10.0**e for e in range(math.ceil(math.log10(c)), math.ceil(math.log10(top)) + 1)]
-    edge = float(f"{c:.1g}")
-    candidates = [0.0, edge, -edge, *(p for q in reversed(powers) for p in (q, -q))]
-    gap = (symlog(hi, c) - symlog(lo, c)) / 6
-    ticks: list[float] = []
-    for t in candidates:
-        if lo <= t <= hi and all(abs(symlog(t, c) - symlog(u, c)) >= gap for u in ticks):
-            ticks.append(t)
-    return sorted(ticks[:5])
-
-
-def history_axis(ax: Axes, values: np.ndarray) -> None:
-    """y-axis of a history panel holding every value: linear, or symlog when a few values
-    dwarf the rest, so early spikes stay on the panel without flattening what follows."""
-    lo, hi = float(values.min()), float(values.max())
-    robust_lo, robust_hi = (float(v) for v in np.percentile(values, [2, 98]))
-    c = max(abs(robust_lo), abs(robust_hi))
-    if hi - lo <= 4 * (robust_hi - robust_lo) or c == 0:
-        ax.set_ylim(*padded(lo, hi))
-        ax.yaxis.set_major_locator(MaxNLocator(3))
-    else:
-        ax.set_yscale("symlog", linthresh=c)
-        lo, hi = symlog_limits(lo, hi, c)
-        ax.set_ylim(lo, hi)
-        ax.yaxis.set_major_locator(FixedLocator(symlog_ticks(lo, hi, c)))
-        ax.yaxis.set_minor_locator(NullLocator())
+def history_axis(ax: Axes, lo: float, hi: float) -> None:
+    """A linear y-axis over [lo, hi] with three or so round, labelled ticks."""
+    ax.set_ylim(lo, hi)
+    ax.yaxis.set_major_locator(MaxNLocator(3))
     ax.yaxis.set_major_formatter(FuncFormatter(compact))
 
 
@@ -202,6 +155,11 @@ def kind(name: str) -> str:
     return name.split("_")[0] if "_" in name else name.rstrip("0123456789")
 
 
+def span(names: Sequence[str]) -> str:
+    """Names in a panel's title: the one, or the first and last of a run, as in iw1…iw12."""
+    return names[0] if len(names) == 1 else f"{names[0]}…{names[-1]}"
+
+
 Group = tuple[str, list[str]]  # what a gradient panel's title names, the parameters it shows
 
 
@@ -214,7 +172,7 @@ def gradient_groups(trained: Sequence[str], capacity: int) -> list[Group]:
     for name in trained:
         kinds.setdefault(kind(name), []).append(name)
     if len(kinds) <= capacity:
-        return [(f"{k}… ({len(names)})", names) for k, names in kinds.items()]
+        return [(span(names), names) for names in kinds.values()]
     biases = [name for name in trained if kind(name).startswith(("b", "ob"))]
     roles = {"weights": [n for n in trained if n not in biases], "biases": biases}
     groups = [(f"{role} ({len(names)})", names) for role, names in roles.items() if names]
@@ -226,6 +184,14 @@ def panel_grid(n: int, rows_cap: int, cols_cap: int) -> tuple[int, int]:
     rows = min(rows_cap, max(1, math.ceil(math.sqrt(n / 2))))
     rows = max(rows, math.ceil(n / cols_cap))
     return rows, max(1, math.ceil(n / rows))
+
+
+def outside_note(values: np.ndarray, lo: float, hi: float) -> str:
+    """The value furthest outside [lo, hi] among `values`, with an arrow to its side; or ""."""
+    v = float(values[np.argmax(np.maximum(values - hi, lo - values))])
+    if lo <= v <= hi:
+        return ""
+    return f"{'↑' if v > hi else '↓'} {v:.3g}"
 
 
 def compact(v: float, _pos: object = None) -> str:
@@ -592,7 +558,9 @@ class FrameRenderer:
         thin = math.ceil(len(steps) / HISTORY_POINTS)
         self.hx = np.array(sorted({*range(0, len(steps), thin), len(steps) - 1}))
         self.tracks: list[tuple[Line2D, np.ndarray]] = []
-        self.marks: list[tuple[Line2D, np.ndarray]] = []
+        self.marks: list[tuple[Any, np.ndarray]] = []  # a panel's current dots, its histories
+        self.veils: list[Rectangle] = []
+        self.outside: list[tuple[Text, np.ndarray, float, float]] = []
         losses = np.array([st.loss for st in steps])
         loss_ax = self._panel(self.fig.add_subplot(grid[:, 0]), self.loss_name, True)
         self._track(loss_ax, losses, PREDICTION)
@@ -605,29 +573,60 @@ class FrameRenderer:
                 self.fig.add_subplot(grid[r, c + 1]), f"∂{self.loss_name}/∂{title}", last_row
             )
             history = grads[:, [self.at[n] for n in names]]
+            peers = list(self._peer_grads(names))
+            lo, hi = history_limits(
+                [*history.T.tolist(), *(h.tolist() for h, _ in peers)],
+                [healthy(self.run)] * len(names) + [n for _, n in peers],
+            )
+            history_axis(ax, lo, hi)
+            colours = [self._colour(name) for name in names]
             if len(names) <= STRONG_LINES:
-                for name, column in zip(names, history.T, strict=True):
-                    self._track(ax, column, self._colour(name))
+                for column, colour in zip(history.T, colours, strict=True):
+                    self._track(ax, column, colour)
             else:
-                for name, column in zip(names, history.T, strict=True):
-                    ax.plot(
-                        self.hx,
-                        column[self.hx],
-                        color=self._colour(name),
-                        lw=0.6 * self.s,
-                        alpha=0.35,
-                    )
-                dots = ax.plot([], [], "o", color="black", ms=2.5 * self.s)
-                self.marks.append((self._animate(dots[0]), history))
-            history_axis(ax, np.concatenate([history.ravel(), *self._peer_grads(names)]))
+                self._overlay(ax, history, colours)
+            self._beyond(ax, history, colours)
 
-    def _peer_grads(self, names: list[str]) -> Iterable[np.ndarray]:
-        """The gradients of `names` in the compared runs that have them."""
+    def _peer_grads(self, names: list[str]) -> Iterable[tuple[np.ndarray, int]]:
+        """The gradient histories of `names` in the compared runs that have them, each with
+        how many of its steps came before its run diverged."""
         for run, _ in self.runs[1:]:
             at = {name: i for i, name in enumerate(run.names)}
-            shared = [at[n] for n in names if n in at]
-            if shared:
-                yield np.array([st.grads for st in run.steps])[:, shared].ravel()
+            grads = np.array([st.grads for st in run.steps])
+            for name in names:
+                if name in at:
+                    yield grads[:, at[name]], healthy(run)
+
+    def _overlay(self, ax: Axes, history: np.ndarray, colours: list[Any]) -> None:
+        """Many histories in one panel: drawn faintly once, the future veiled and each
+        current value a dot in its own colour at every frame."""
+        for column, colour in zip(history.T, colours, strict=True):
+            ax.plot(self.hx, column[self.hx], color=colour, lw=0.6 * self.s, alpha=0.35)
+        veil = Rectangle(
+            (0, 0), 0, 1, transform=ax.get_xaxis_transform(), color="white", alpha=0.75, lw=0
+        )
+        ax.add_patch(veil)
+        self.veils.append(self._animate(veil))
+        dots = ax.scatter(np.zeros(len(colours)), history[0], s=(2.5 * self.s) ** 2, c=colours)
+        self.marks.append((self._animate(dots), history))
+
+    def _beyond(self, ax: Axes, history: np.ndarray, colours: list[Any]) -> None:
+        """Marks at the panel's edges where a history leaves it: small ticks in the background
+        for every such step, and at each frame an arrow and the value of the current step."""
+        lo, hi = ax.get_ylim()
+        s = self.s
+        for column, colour in zip(history.T, colours, strict=True):
+            for edge, outside, m in ((hi, column > hi, "^"), (lo, column < lo, "v")):
+                xs = self.hx[outside[self.hx]]
+                if len(xs):
+                    ax.plot(xs, np.full(len(xs), edge), m, color=colour, ms=3 * s, clip_on=False)
+        if (lo <= history).all() and (history <= hi).all():
+            return
+        text = ax.text(
+            0.02, 0.96, "", transform=ax.transAxes, va="top", family="monospace",
+            fontsize=pt(9, s), color="black",
+        )  # fmt: skip
+        self.outside.append((self._type(text), history, lo, hi))
 
     def _colour(self, name: str) -> Any:
         """A parameter's colour: its last-layer neuron's; the output bias the prediction's."""
@@ -699,7 +698,12 @@ class FrameRenderer:
         for past, history in self.tracks:
             past.set_data(past_x, history[past_x])
         for dots, history in self.marks:
-            dots.set_data(np.full(history.shape[1], k), history[k])
+            dots.set_offsets(np.column_stack([np.full(history.shape[1], k), history[k]]))
+        for veil in self.veils:
+            veil.set_x(k)
+            veil.set_width(self.end + 1 - k)
+        for text, history, lo, hi in self.outside:
+            text.set_text(outside_note(history[k], lo, hi))
         if self.run.diverged:
             self.divergence.set_visible(k == self.last)
         if self.landscape is not None:

@@ -613,7 +613,7 @@ def test_a_reader_reads_each_gradient_off_its_axis_or_its_edge_note(
     last = run.steps[-1].step
     for k in sorted({0, 1, 5, 20, last // 2, last - 1, last}):
         r.update(k)
-        shown = [(line.axes, line.get_ydata()[-1]) for line, _ in r.tracks[1:]]
+        shown: list[tuple[Any, float]] = [(line.axes, drawn(line)[-1]) for line, _ in r.tracks[1:]]
         shown += [(dots.axes, y) for dots, _ in r.marks for y in drawn(dots)]
         beyond: dict[Any, list[tuple[float, float]]] = {}  # how far out, the value
         for ax, value in shown:

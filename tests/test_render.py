@@ -137,8 +137,8 @@ def test_frame_k_shows_the_curves_loss_and_parameters_of_checkpoint_k(
         assert [list(line.get_ydata()) for line in r.contributions] == [
             [min(max(c, lo), hi) for c in cs] for cs in contributions
         ]
-        assert f"step {k} of 40" in r.title.get_text()
-        assert f"SSR = {state.loss:.6g}" in r.title.get_text()
+        title = " ".join(r.title.get_text().split())  # as read, whatever the padding
+        assert f"step {k} of 40 SSR = {state.loss:.6g} lr = 0.01" == title
         values = " ".join(text.get_text() for text, _ in r.values)
         for name, value in zip(run.names, state.params, strict=True):
             assert f"{name} = {value:.4g}" in values
@@ -255,7 +255,7 @@ def test_a_diverged_runs_last_frame_says_where_and_why_beside_the_data(
     notice = " ".join(r.divergence.get_text().split())
     assert notice.startswith(f"diverged at step {run.diverged['step']}: ")
     assert run.diverged["reason"] in notice
-    assert f"step {last} of 50 (stopped at {last})" in r.title.get_text()
+    assert f"step {last} of 50 (stopped at {last})" in " ".join(r.title.get_text().split())
     box = r.divergence.get_window_extent(r.canvas.get_renderer())
     assert not box.overlaps(r.curves_ax.bbox)  # the notice covers no data
 
@@ -639,3 +639,21 @@ def test_a_history_panel_keeps_a_steady_run_in_and_drops_isolated_spikes() -> No
     assert -1.2 < lo < -0.9 and 0.9 < hi < 1.5  # ±1 and a margin
     lo, hi = history_limits([[0.5, -3e6]], [1])  # diverged at step 1
     assert -3e6 < lo < 0.5 < hi
+
+
+def test_the_title_keeps_its_width_and_its_learning_rate_at_every_size(
+    preset_renderer: Rendered,
+) -> None:
+    """Fixed-width fields: the centred title never moves as the digits change; a narrow frame
+    gets the terse form, never a title without its learning rate."""
+    for size in SIZES:
+        run, r = preset_renderer("deep", size)
+        titles = [r._title(s.step) for s in run.steps]
+        assert len({len(t) for t in titles}) == 1
+        assert len({len(f"{s.loss:.6g}") for s in run.steps}) > 1  # the digits do change
+        assert all("lr" in t and "0.01" in t for t in titles)
+    run, r = preset_renderer("deep", (640, 400))
+    named = FrameRenderer(run, r.runs[0][1], 640, 400, label="fib_valley (wide, adam) " * 2)
+    title = named._title(run.steps[-1].step)
+    assert title.startswith("fib_valley") and "…" in title and title.endswith("lr 0.01")
+    assert len(title) <= 640 / (0.602 * named.title.get_fontsize() * 100 / 72)

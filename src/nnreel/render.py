@@ -344,9 +344,7 @@ class FrameRenderer:
         train = run.config.train
         self.frozen = set(train.frozen)
         self.loss_name = train.loss.upper()
-        self.rate = f"lr = {train.lr:g}" + (
-            "" if train.optimizer == "gd" else f" ({train.optimizer})"
-        )
+        self.terse = False  # the title's short form, for narrow frames
         self.planned = train.steps
         self.last = run.steps[-1].step
         self.end = max(r.steps[-1].step for r, _ in self.runs)  # the history panels' x range
@@ -655,26 +653,33 @@ class FrameRenderer:
         self.tracks.append((self._animate(past[0]), history))
 
     def _fit_title(self, room: int) -> None:
-        """Leave out of the title what would not fit `room` characters at any step: first the
-        learning rate, then the end of the label. Decided once, so the title never jumps."""
-
-        def longest() -> int:  # a loss takes at most 11 characters, as in -1.23457e+06
-            last = self.run.steps[-1]
-            return len(self._title(last.step)) - len(f"{last.loss:.6g}") + 11
-
-        if longest() > room:
-            self.rate = ""
-        excess = longest() - room
+        """Make the title fit `room` characters at every step: first in its terse form, then
+        with the end of the label cut. Every field has a fixed width, so it never jumps."""
+        self.step_width = len(str(self.planned))
+        self.loss_width = max(len(f"{s.loss:.6g}") for s in self.run.steps)
+        if len(self._title(0)) > room:
+            self.terse = True
+        excess = len(self._title(0)) - room
         if excess > 0 and self.label:
             name = self.label.rstrip()
-            self.label = f"{name[: max(0, len(name) - excess - 1)]}…   "
+            self.label = f"{name[: max(0, len(name) - excess - 1)]}…  "
 
     def _title(self, k: int) -> str:
-        loss = self.run.steps[k].loss
-        where = f"step {k} of {self.planned}"
-        if self.run.diverged:
-            where += f" (stopped at {self.last})"
-        return f"{self.label}{where}   {self.loss_name} = {loss:.6g}   {self.rate}".rstrip()
+        """The title at step k: the label, the step, the loss and the learning rate."""
+        train = self.run.config.train
+        step = f"{k:>{self.step_width}}"
+        stopped = f" (stopped at {self.last})" if self.run.diverged else ""
+        loss = f"{self.run.steps[k].loss:<{self.loss_width}.6g}"
+        rate = f"{train.lr:g}" + ("" if train.optimizer == "gd" else f" ({train.optimizer})")
+        if self.terse:
+            terse = [
+                f"step {step}/{self.planned}{stopped}",
+                f"{self.loss_name} {loss}",
+                f"lr {rate}",
+            ]
+            return self.label + "  ".join(terse)
+        where = f"step {step} of {self.planned}{stopped}"
+        return self.label + "   ".join([where, f"{self.loss_name} = {loss}", f"lr = {rate}"])
 
     def update(self, k: int) -> None:
         """Point every animated artist at step k."""

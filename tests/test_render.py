@@ -656,4 +656,4 @@ def test_the_title_keeps_its_width_and_its_learning_rate_at_every_size(
     named = FrameRenderer(run, r.runs[0][1], 640, 400, label="fib_valley (wide, adam) " * 2)
     title = named._title(run.steps[-1].step)
     assert title.startswith("fib_valley") and "…" in title and title.endswith("lr 0.01")
-    assert len(title) <= 640 / (0.602 * named.title.get_fontsize() * 100 / 72)
+    assert len(title) <= 640 / (0.602 * float(named.title.get_fontsize()) * 100 / 72)

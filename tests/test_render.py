@@ -284,7 +284,8 @@ def test_every_trained_parameter_has_a_gradient_panel_in_draw_order(
     params = f"model: {{hidden: {hidden}, output_bias: {str(output_bias).lower()}}}\n"
     run, samples = project(tmp_path, monkeypatch, params + "train: {steps: 3}\n")
     r = renderer(run, samples, 1600, 1000)
-    assert r.fig.axes[2].get_title() == "SSR"
+    losses = [s.loss for s in run.steps]
+    assert r.fig.axes[2].get_title() == f"SSR, best at step {losses.index(min(losses))}"
     assert gradient_titles(r) == [f"∂SSR/∂{t}" for t in titles]
     r.update(run.steps[-1].step)
     values = " ".join(text.get_text() for text, _ in r.values)
@@ -657,3 +658,24 @@ def test_the_title_keeps_its_width_and_its_learning_rate_at_every_size(
     title = named._title(run.steps[-1].step)
     assert title.startswith("fib_valley") and "…" in title and title.endswith("lr 0.01")
     assert len(title) <= 640 / (0.602 * float(named.title.get_fontsize()) * 100 / 72)
+
+
+def test_the_loss_panel_rings_the_best_step_and_flags_a_run_that_ends_worse(
+    tmp_path: Path,
+) -> None:
+    for overrides, worse in ((["train.lr=0.2", "train.steps=300"], True), ([], False)):
+        params = tmp_path / "params.yaml"
+        params.write_text(composed_conf_text(overrides))
+        cfg = read_config(params)
+        run, samples = trained_run(cfg, make_samples(cfg.data))
+        losses = [s.loss for s in run.steps]
+        assert (losses[-1] > losses[0]) == worse and run.diverged is None
+        best = losses.index(min(losses))
+        ax = FrameRenderer(run, samples, 800, 500).fig.axes[2]
+        assert ax.get_title() == f"SSR, best at step {best}"
+        rings = [
+            ln for ln in ax.lines if ln.get_marker() == "o" and ln.get_markerfacecolor() == "none"
+        ]
+        assert [tuple(np.asarray(ln.get_xydata())[0]) for ln in rings] == [(best, min(losses))]
+        flags = [t.get_text() for t in ax.texts]
+        assert flags == (["ends above step 0"] if worse else [])

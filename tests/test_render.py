@@ -29,7 +29,7 @@ from nnreel.landscape import landscape
 from nnreel.limits import history_limits
 from nnreel.network import Net
 from nnreel.params import read_config
-from nnreel.render import FrameRenderer, encode_png
+from nnreel.render import DIVERGED, FrameRenderer, encode_png
 from nnreel.run_file import read_run
 from nnreel.stages import render as render_stage
 from nnreel.training import seeded_training
@@ -284,8 +284,7 @@ def test_every_trained_parameter_has_a_gradient_panel_in_draw_order(
     params = f"model: {{hidden: {hidden}, output_bias: {str(output_bias).lower()}}}\n"
     run, samples = project(tmp_path, monkeypatch, params + "train: {steps: 3}\n")
     r = renderer(run, samples, 1600, 1000)
-    losses = [s.loss for s in run.steps]
-    assert r.fig.axes[2].get_title() == f"SSR, best at step {losses.index(min(losses))}"
+    assert r.fig.axes[2].get_title().startswith("SSR")
     assert gradient_titles(r) == [f"∂SSR/∂{t}" for t in titles]
     r.update(run.steps[-1].step)
     values = " ".join(text.get_text() for text, _ in r.values)
@@ -672,10 +671,9 @@ def test_the_loss_panel_rings_the_best_step_and_flags_a_run_that_ends_worse(
         assert (losses[-1] > losses[0]) == worse and run.diverged is None
         best = losses.index(min(losses))
         ax = FrameRenderer(run, samples, 800, 500).fig.axes[2]
-        assert ax.get_title() == f"SSR, best at step {best}"
+        assert ax.get_title() == ("SSR ends above step 0" if worse else f"SSR, best at step {best}")
         rings = [
             ln for ln in ax.lines if ln.get_marker() == "o" and ln.get_markerfacecolor() == "none"
         ]
         assert [tuple(np.asarray(ln.get_xydata())[0]) for ln in rings] == [(best, min(losses))]
-        flags = [t.get_text() for t in ax.texts]
-        assert flags == (["ends above step 0"] if worse else [])
+        assert (ax.title.get_color() == DIVERGED) == worse

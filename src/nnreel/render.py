@@ -560,12 +560,10 @@ class FrameRenderer:
         self.veils: list[Rectangle] = []
         self.outside: list[tuple[Text, np.ndarray, float, float]] = []
         losses = np.array([st.loss for st in steps])
-        best = int(np.argmin(losses))
-        title = f"{self.loss_name}, best at step {steps[best].step}"
-        loss_ax = self._panel(self.fig.add_subplot(grid[:, 0]), title, True)
+        loss_ax = self._panel(self.fig.add_subplot(grid[:, 0]), self.loss_name, True)
         self._track(loss_ax, losses, PREDICTION)
         loss_axis(loss_ax, [st.loss for r, _ in self.runs for st in r.steps])
-        self._best(loss_ax, steps[best].step, losses[best], losses[-1] > losses[0])
+        self._best(loss_ax, losses)
         grads = np.array([st.grads for st in steps])
         for i, (title, names) in enumerate(groups):
             r, c = divmod(i, cols)
@@ -588,15 +586,16 @@ class FrameRenderer:
                 self._overlay(ax, history, colours)
             self._beyond(ax, history, colours)
 
-    def _best(self, ax: Axes, step: int, loss: float, worse: bool) -> None:
-        """A ring round the best step's loss; a red note if the run ends above its start."""
+    def _best(self, ax: Axes, losses: np.ndarray) -> None:
+        """A ring round the best step's loss, named in the title; or, if the run ends above
+        its start, a red title that says so."""
+        best = int(np.argmin(losses))
         s = self.s
-        ax.plot([step], [loss], "o", mfc="none", mec=DIVERGED, ms=9 * s, mew=1.5 * s)
-        if worse:
-            ax.text(
-                0.98, 0.96, "ends above step 0", transform=ax.transAxes, ha="right",
-                va="top", color=DIVERGED, fontsize=pt(9, s), fontweight="bold",
-            )  # fmt: skip
+        ax.plot([best], [losses[best]], "o", mfc="none", mec=DIVERGED, ms=9 * s, mew=1.5 * s)
+        if losses[-1] > losses[0]:
+            ax.title.set(text=f"{self.loss_name} ends above step 0", color=DIVERGED)
+        else:
+            ax.title.set_text(f"{self.loss_name}, best at step {best}")
 
     def _peer_grads(self, names: list[str]) -> Iterable[tuple[np.ndarray, int]]:
         """The gradient histories of `names` in the compared runs that have them, each with

@@ -62,5 +62,5 @@ def test_the_experiments_commands_run_as_printed_from_a_new_shell(
         "compare.mp4",
         "loss.png",
         "landscape.png",
-        "viewer.html",
     }
+    assert {p.name for p in (repo / "compare-page").iterdir()} == {"viewer.html"}

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +36,8 @@ from nnreel.render import DPI, FrameRenderer, loss_axis
 from nnreel.stages import run_stage
 
 PANEL = (800, 500)  # pixels of each experiment's frames
+OUTPUTS = ("compare.mp4", "loss.png", "landscape.png", "viewer.html")  # all a comparison writes
+STAGING = ".unfinished-"  # a comparison's folder in --out until it is whole
 
 
 def load(rev: str) -> tuple[Run, Samples]:
@@ -124,9 +128,34 @@ def at_least(least: int) -> Callable[[str], int]:
 
 
 def write_viewer(runs: dict[str, tuple[Run, Samples]], out: Path, fps: int) -> None:
-    page = viewer.compare_page(runs, fps, ViewerConfig().grid_points)
-    write_lines(out, [page])
-    print(f"wrote {out}")
+    write_lines(out, [viewer.compare_page(runs, fps, ViewerConfig().grid_points)])
+
+
+def write_film(runs: dict[str, tuple[Run, Samples]], out: Path, args: argparse.Namespace) -> None:
+    """The film, the loss plot and, if the runs can share one, the landscape into `out`."""
+    last = max(run.steps[-1].step for run, _ in runs.values())
+    with tempfile.TemporaryDirectory() as tmp:
+        dirs = [Path(tmp) / str(i) for i in range(len(runs))]
+        for d in dirs:
+            d.mkdir()
+        render_frames(runs, spread(last, args.frames), dirs)
+        hold = video.hold_frames(args.fps, args.hold)
+        encode(dirs, out / "compare.mp4", args.fps, hold)
+    loss_plot({rev: run for rev, (run, _) in runs.items()}, out / "loss.png")
+    write_shared_landscape(runs, out)
+
+
+def publish(staged: Path, out: Path) -> list[Path]:
+    """Move what this comparison wrote into `out`, and remove there what an earlier one wrote
+    and this one did not: the folder holds one comparison, whole."""
+    written = []
+    for name in OUTPUTS:
+        if (staged / name).exists():
+            os.replace(staged / name, out / name)
+            written.append(out / name)
+        else:
+            (out / name).unlink(missing_ok=True)
+    return written
 
 
 def main(argv: list[str]) -> None:
@@ -143,21 +172,16 @@ def main(argv: list[str]) -> None:
     if not 2 <= len(args.revs) <= 4:
         parser.error("give 2 to 4 experiments")
     runs = {rev: load(rev) for rev in args.revs}
-    if args.html:
-        write_viewer(runs, args.out / "viewer.html", args.fps)
-        return
-    last = max(run.steps[-1].step for run, _ in runs.values())
     args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        dirs = [Path(tmp) / str(i) for i in range(len(runs))]
-        for d in dirs:
-            d.mkdir()
-        render_frames(runs, spread(last, args.frames), dirs)
-        hold = video.hold_frames(args.fps, args.hold)
-        encode(dirs, args.out / "compare.mp4", args.fps, hold)
-    loss_plot({rev: run for rev, (run, _) in runs.items()}, args.out / "loss.png")
-    print(f"wrote {args.out / 'compare.mp4'} and {args.out / 'loss.png'}")
-    write_shared_landscape(runs, args.out)
+    for unfinished in args.out.glob(f"{STAGING}*"):  # left by a comparison that was killed
+        shutil.rmtree(unfinished)
+    with tempfile.TemporaryDirectory(dir=args.out, prefix=STAGING) as tmp:
+        if args.html:
+            write_viewer(runs, Path(tmp) / "viewer.html", args.fps)
+        else:
+            write_film(runs, Path(tmp), args)
+        written = publish(Path(tmp), args.out)
+    print("wrote " + " and ".join(map(str, written)))
 
 
 if __name__ == "__main__":

@@ -19,4 +19,3 @@ def write_shared_landscape(runs: dict[str, tuple[Run, Samples]], out: Path) -> N
         print(f"nnreel compare: no shared landscape: {problem}")
         return
     save_png(landscape_figure(shared_landscape(runs, LandscapeConfig())), out / "landscape.png")
-    print(f"wrote {out / 'landscape.png'}")

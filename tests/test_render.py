@@ -24,7 +24,7 @@ from nnreel.config import Config, LandscapeConfig, RenderConfig
 from nnreel.data import make_samples
 from nnreel.errors import ConfigError
 from nnreel.frames import frame_steps
-from nnreel.io import CHECKPOINTS, FRAMES, SAMPLES, write_lines
+from nnreel.io import CHECKPOINTS, FRAMES, PREVIEW, SAMPLES, write_lines
 from nnreel.landscape import landscape
 from nnreel.limits import history_limits
 from nnreel.network import Net
@@ -84,14 +84,20 @@ def test_too_many_frames_names_the_smallest_every_that_fits(
 def test_the_stage_writes_one_frame_per_rendered_step_at_the_configured_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """And the GIF's own frames: video.gif_frames of them, drawn video.gif_width wide or, if
+    that is smaller, as small as a frame can be (200 px a side)."""
     params = "render: {width: 400, height: 250, every: 2, workers: 1}\ntrain: {steps: 5}\n"
-    project(tmp_path, monkeypatch, params)
+    project(tmp_path, monkeypatch, params + "video: {gif_width: 160, gif_frames: 3}\n")
     render_stage.main()
-    names = sorted(p.name for p in FRAMES.iterdir())
-    assert names == [f"frame_{k:06d}.png" for k in (0, 2, 4, 5)]
-    for name in names:
-        with Image.open(FRAMES / name) as image:
-            assert image.size == (400, 250)
+    for folder, steps, size in (
+        (FRAMES, (0, 2, 4, 5), (400, 250)),
+        (PREVIEW, (0, 4, 5), (320, 200)),
+    ):
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == [f"frame_{k:06d}.png" for k in steps]
+        for name in names:
+            with Image.open(folder / name) as image:
+                assert image.size == size
     assert sorted(p.name for p in (tmp_path / "data").iterdir() if p.name.startswith(".")) == []
 
 
@@ -248,9 +254,9 @@ def test_a_diverged_runs_last_frame_says_where_and_why_beside_the_data(
         rgb = pixels(png)
         return int(((rgb[..., 0] > 200) & (rgb[..., 1] < 60) & (rgb[..., 2] < 60)).sum())
 
-    assert red_pixels(r.render(0)) == 0
+    before = red_pixels(r.render(0))  # the loss panel's title: it ends above its start
     assert not r.divergence.get_visible()
-    assert red_pixels(r.render(last)) > 50
+    assert red_pixels(r.render(last)) > before + 50
     assert r.divergence.get_visible()
     notice = " ".join(r.divergence.get_text().split())
     assert notice.startswith(f"diverged at step {run.diverged['step']}: ")
@@ -567,7 +573,7 @@ def test_runs_compared_side_by_side_share_every_axis(
     a = FrameRenderer(slow, samples, 800, 500, label="slow", peers=[(fast, samples)])
     b = FrameRenderer(fast, samples, 800, 500, label="fast", peers=[(slow, samples)])
     for ax_a, ax_b in zip(a.fig.axes, b.fig.axes, strict=True):
-        assert ax_a.get_title() == ax_b.get_title()
+        assert ax_a.get_title() == ax_b.get_title() or "best at step" in ax_a.get_title()
         assert ax_a.get_xlim() == ax_b.get_xlim() and ax_a.get_ylim() == ax_b.get_ylim()
     alone = FrameRenderer(slow, samples, 800, 500)
     assert alone.fig.axes[2].get_ylim() != a.fig.axes[2].get_ylim()  # the loss axis is shared

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from nnreel import video
 from nnreel.compare import spread
 from nnreel.errors import StaleError
-from nnreel.frames import every_kth
-from nnreel.io import ArtifactError
+from nnreel.frames import every_kth, gif_picks, preview_size, preview_steps
+from nnreel.io import PREVIEW, ArtifactError
 from nnreel.stages import video as stage
 
 SHADES = [20, 200, 60, 240, 100, 0, 160, 40, 220, 80]  # neighbours differ a lot
@@ -37,9 +37,10 @@ def write_params(
     path.write_text(json.dumps({"render": render, "video": video_cfg}), "utf-8")
 
 
-def make_frames(steps: list[int], size: tuple[int, int] = SIZE) -> list[int]:
+def make_frames(
+    steps: list[int], size: tuple[int, int] = SIZE, frames: Path = Path("data/frames")
+) -> list[int]:
     """Solid grey frames data/frames/frame_{step}.png; returns each frame's shade."""
-    frames = Path("data/frames")
     frames.mkdir(parents=True, exist_ok=True)
     shades = [SHADES[i % len(SHADES)] for i in range(len(steps))]
     width, height = size
@@ -100,16 +101,17 @@ def test_sparse_steps_odd_size_and_gif(project: Path) -> None:
     size = (201, 203)
     write_params(project / "params.yaml", 5, size, fps=30, hold_last_s=0.0, gif_frames=3)
     steps = [0, 5, 10, 15, 17]
-    shades = make_frames(steps, size)
+    make_frames(steps, size)
+    width = 800  # video.gif_width default
+    assert preview_steps(steps, 3) == [0, 10, 17]
+    picked = make_frames([0, 10, 17], preview_size(*size, width), PREVIEW)
     stage.main()
     _, size, means = decode(project / "reports/training.mp4")
     assert size == (202, 204)
     assert len(means) == len(steps)
     gif = gif_frames(project / "reports/preview/training.gif")
-    width = 800  # video.gif_width default
     assert gif.shape[0] == 3
     assert gif.shape[2] == width
-    picked = [shades[0], shades[2], shades[4]]
     assert [round(float(f.mean())) for f in gif] == pytest.approx(picked, abs=6)
 
 
@@ -117,6 +119,7 @@ def test_sparse_steps_odd_size_and_gif(project: Path) -> None:
 def test_gif_holds_the_last_frame(project: Path) -> None:
     write_params(project / "params.yaml", gif_frames=4, gif_width=100, hold_last_s=0.5)
     make_frames(list(range(10)))
+    make_frames(preview_steps(list(range(10)), 4), preview_size(*SIZE, 100), PREVIEW)
     stage.main()
     gif = gif_frames(project / "reports/preview/training.gif")
     # 4 frames over the 4 s preview would be 100 cs apart; GIF frames are at most 10 cs
@@ -131,6 +134,7 @@ def test_mp4_and_gif_are_byte_identical_across_runs(project: Path) -> None:
         project / "params.yaml", 1, (240, 200), fps=30, hold_last_s=0.2, gif_frames=4, gif_width=120
     )
     make_frames(list(range(9)), size=(240, 200))
+    make_frames(preview_steps(list(range(9)), 4), preview_size(240, 200, 120), PREVIEW)
     outputs = [project / "reports/training.mp4", project / "reports/preview/training.gif"]
     stage.main()
     first = [p.read_bytes() for p in outputs]
@@ -219,7 +223,7 @@ def test_concat_list_quotes_awkward_paths_so_ffmpeg_reads_them(tmp_path: Path) -
 
 @given(st.integers(1, 3000), st.integers(2, 200))
 def test_gif_picks_spread_evenly_from_first_to_last(n: int, k: int) -> None:
-    picks = video.gif_picks(n, k)
+    picks = gif_picks(n, k)
     assert len(picks) == min(n, k)
     assert picks[0] == 0
     assert picks[-1] == n - 1
@@ -257,4 +261,15 @@ def test_frames_of_another_size_than_params_are_stale(project: Path) -> None:
         "data/frames/frame_000000.png: made with render.width x render.height = '400x300', "
         "but params.yaml has '800x600'; bring it up to date with: dvc repro"
     )
+    assert not Path("reports/training.mp4").exists()
+
+
+def test_a_missing_or_stale_frame_of_the_gif_is_reported(project: Path) -> None:
+    write_params(project / "params.yaml", gif_frames=2, gif_width=200)
+    make_frames([0, 1, 2])
+    with pytest.raises(ArtifactError, match=r"data/preview/frame_000000\.png: missing"):
+        stage.main()
+    make_frames([0, 2], (320, 240), PREVIEW)
+    with pytest.raises(StaleError, match=r"made with video.gif_width = '320x240'"):
+        stage.main()
     assert not Path("reports/training.mp4").exists()

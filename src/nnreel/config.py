@@ -69,6 +69,9 @@ class TrainConfig:
     diverge_factor: float = 1000.0
 
 
+MIN_FRAME_SIDE = 200  # pixels: the least width or height of a frame
+
+
 @dataclass(frozen=True)
 class RenderConfig:
     every: int = 1
@@ -245,7 +248,9 @@ def _check_train(t: TrainConfig, names: list[str]) -> None:
 def _check_render(r: RenderConfig) -> None:
     _require(r.every >= 1, "render.every", r.every, "expected an integer >= 1")
     for key, v in (("width", r.width), ("height", r.height)):
-        _require(200 <= v <= 8000, f"render.{key}", v, "expected pixels from 200 to 8000")
+        _require(
+            MIN_FRAME_SIDE <= v <= 8000, f"render.{key}", v, "expected pixels from 200 to 8000"
+        )
     _require(r.workers >= 0, "render.workers", r.workers, "expected 0 (all cores) or more")
     _require(r.max_frames >= 2, "render.max_frames", r.max_frames, "expected an integer >= 2")
 

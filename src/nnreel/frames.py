@@ -7,6 +7,7 @@ import math
 import re
 from pathlib import Path
 
+from nnreel.config import MIN_FRAME_SIDE
 from nnreel.errors import ConfigError, StaleError
 from nnreel.io import ArtifactError
 
@@ -33,6 +34,26 @@ def frame_steps(last: int, every: int, max_frames: int) -> list[int]:
             f"raise render.every to at least {least}",
         )
     return steps
+
+
+def gif_picks(n: int, k: int) -> list[int]:
+    """k indices spread evenly over range(n), first and last included (all if n <= k)."""
+    if n <= k:
+        return list(range(n))
+    return [(i * (n - 1) + (k - 1) // 2) // (k - 1) for i in range(k)]
+
+
+def preview_steps(steps: list[int], n: int) -> list[int]:
+    """The rendered steps the GIF preview shows: n of them, spread evenly."""
+    return [steps[i] for i in gif_picks(len(steps), n)]
+
+
+def preview_size(width: int, height: int, gif_width: int) -> tuple[int, int]:
+    """The size the GIF's frames are drawn at, in the film's proportions: `gif_width` wide, so
+    its text is as legible as the film's; but no larger than the film, and no smaller than
+    the least frame the renderer draws. ffmpeg scales what is left to `gif_width`."""
+    scale = min(1.0, max(gif_width / width, MIN_FRAME_SIDE / width, MIN_FRAME_SIDE / height))
+    return round(width * scale), round(height * scale)
 
 
 def frame_name(step: int) -> str:
@@ -94,6 +115,23 @@ def checked_frames(folder: Path, every: int, size: tuple[int, int]) -> list[Path
         made, now = ("{}x{}".format(*s) for s in (sizes[0], size))
         raise StaleError(paths[0], "render.width x render.height", made, now)
     _check_steps(paths, every)
+    return paths
+
+
+def checked_preview(folder: Path, steps: list[int], size: tuple[int, int]) -> list[Path]:
+    """The GIF's frame files, one for each of `steps`; ArtifactError naming the first missing,
+    unexpected or damaged one, StaleError if they were not drawn `size` pixels large."""
+    paths = sorted(folder.glob("*.png")) if folder.is_dir() else []
+    expected = [folder / frame_name(k) for k in steps]
+    stray = sorted(set(paths) ^ set(expected))
+    if stray:
+        problem = "missing" if stray[0] in expected else "unexpected"
+        raise ArtifactError(stray[0], f"{problem} (a frame of the GIF preview)", "render")
+    for path in paths:
+        found = frame_size(path)
+        if found != size:
+            made, now = ("{}x{}".format(*s) for s in (found, size))
+            raise StaleError(path, "video.gif_width", made, now)
     return paths
 
 

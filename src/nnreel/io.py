@@ -26,6 +26,7 @@ PARAMS = Path("params.yaml")
 SAMPLES = Path("data/samples.json")
 CHECKPOINTS = Path("data/checkpoints.jsonl")
 FRAMES = Path("data/frames")
+PREVIEW = Path("data/preview")  # the GIF's own frames, drawn at its size
 LANDSCAPE = Path("data/landscape.json")
 REPORTS = Path("reports")
 

@@ -591,7 +591,7 @@ class FrameRenderer:
         its start, a red title that says so."""
         best = int(np.argmin(losses))
         s = self.s
-        ax.plot([best], [losses[best]], "o", mfc="none", mec=DIVERGED, ms=9 * s, mew=1.5 * s)
+        ax.plot([best], [losses[best]], "o", mfc="none", mec="black", ms=9 * s, mew=1.5 * s)
         if losses[-1] > losses[0]:
             ax.title.set(text=f"{self.loss_name} ends above step 0", color=DIVERGED)
         else:

@@ -2,8 +2,8 @@
 
 Everything here is plain data: paths in, argument lists and text out. ffmpeg reads the PNG
 files itself: the MP4 through an image2 glob at the film's rate, so there is exactly one
-video frame per PNG however the steps are spaced; the GIF through a concat list of the
-frames it picks.
+video frame per PNG however the steps are spaced; the GIF through a concat list of its own
+frames, drawn at its size by the render stage.
 """
 
 from __future__ import annotations
@@ -34,13 +34,6 @@ def hold_frames(fps: int, hold_last_s: float) -> int:
 def video_seconds(n_frames: int, fps: int, hold_last_s: float) -> float:
     """Length of the MP4 in seconds."""
     return (n_frames + hold_frames(fps, hold_last_s)) / fps
-
-
-def gif_picks(n: int, k: int) -> list[int]:
-    """k indices spread evenly over range(n), first and last included (all if n <= k)."""
-    if n <= k:
-        return list(range(n))
-    return [(i * (n - 1) + (k - 1) // 2) // (k - 1) for i in range(k)]
 
 
 def gif_delay_cs(n_frames: int) -> int:

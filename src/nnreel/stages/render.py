@@ -1,4 +1,5 @@
-"""Render one PNG frame per rendered step, in parallel worker processes."""
+"""Render one PNG frame per rendered step, in parallel worker processes, and the GIF
+preview's frames at the GIF's own size, so that its text stays as legible as the film's."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -18,8 +20,8 @@ from tqdm import tqdm
 from nnreel.artifacts import read_samples
 from nnreel.checkpoints import Run
 from nnreel.config import RenderConfig
-from nnreel.frames import frame_name, frame_steps
-from nnreel.io import FRAMES
+from nnreel.frames import frame_name, frame_steps, preview_size, preview_steps
+from nnreel.io import FRAMES, PREVIEW
 from nnreel.landscape import Landscape
 from nnreel.landscape_file import read_landscape
 from nnreel.network import Samples
@@ -92,6 +94,8 @@ def render_into(
     batches = [steps[i : i + BATCH] for i in range(0, len(steps), BATCH)]
     workers = min(cfg.workers or os.cpu_count() or 1, len(batches))
     args = (out, run, samples, land, cfg)
+    if workers == 0:
+        return
     if workers == 1:
         worker = Worker(*args)
         with tqdm(total=len(steps), desc="render", unit="frame", disable=None) as bar:
@@ -140,9 +144,14 @@ def main() -> None:
     run = read_run(config)
     samples = read_samples(config.data)
     steps = frame_steps(run.steps[-1].step, cfg.every, cfg.max_frames)
-    shown = cfg.landscape and landscape_fits(cfg.width, cfg.height)
-    land = read_landscape(config, run) if shown else None
-    write_frames(FRAMES, run, samples, steps, cfg, land)
+    v = config.video
+    width, height = preview_size(cfg.width, cfg.height, v.gif_width)
+    small = replace(cfg, width=width, height=height)
+    room = {c: cfg.landscape and landscape_fits(c.width, c.height) for c in (cfg, small)}
+    land = read_landscape(config, run) if any(room.values()) else None
+    write_frames(FRAMES, run, samples, steps, cfg, land if room[cfg] else None)
+    preview = preview_steps(steps, v.gif_frames) if v.gif else []
+    write_frames(PREVIEW, run, samples, preview, small, land if room[small] else None)
 
 
 if __name__ == "__main__":

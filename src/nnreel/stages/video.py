@@ -1,4 +1,5 @@
-"""Assemble the rendered frames into reports/training.mp4 and reports/preview/training.gif.
+"""Assemble the rendered frames into reports/training.mp4, and the preview's own frames into
+reports/preview/training.gif.
 
 The preview has a folder of its own: DVC needs every declared output to exist, and the
 folder is left empty when video.gif is false.
@@ -17,8 +18,8 @@ import imageio_ffmpeg
 from tqdm import tqdm
 
 from nnreel import video
-from nnreel.frames import checked_frames
-from nnreel.io import FRAMES, REPORTS
+from nnreel.frames import checked_frames, checked_preview, frame_step, preview_size, preview_steps
+from nnreel.io import FRAMES, PREVIEW, REPORTS
 from nnreel.params import read_config
 from nnreel.stages import run_stage
 
@@ -52,12 +53,11 @@ def make_mp4(frames: Path, tmp: Path, fps: int, hold_last_s: float, n: int) -> P
     return out
 
 
-def make_gif(paths: list[Path], tmp: Path, width: int, n: int, hold_last_s: float) -> Path:
-    """The preview, encoded into the temporary directory `tmp`."""
+def make_gif(paths: list[Path], tmp: Path, width: int, hold_last_s: float) -> Path:
+    """The preview of its own frames, `width` pixels wide, encoded into the directory `tmp`."""
     concat, out = tmp / "gif.ffconcat", tmp / "training.gif"
-    picks = [paths[i] for i in video.gif_picks(len(paths), n)]
-    concat.write_text(video.concat_list(picks), encoding="utf-8")
-    delay = video.gif_delay_cs(len(picks))
+    concat.write_text(video.concat_list(paths), encoding="utf-8")
+    delay = video.gif_delay_cs(len(paths))
     hold = video.gif_hold_frames(hold_last_s, delay)
     run_ffmpeg(video.gif_args(imageio_ffmpeg.get_ffmpeg_exe(), concat, out, width, delay, hold))
     return out
@@ -66,7 +66,11 @@ def make_gif(paths: list[Path], tmp: Path, width: int, n: int, hold_last_s: floa
 def main() -> None:
     cfg = read_config()
     v = cfg.video
-    paths = checked_frames(FRAMES, cfg.render.every, (cfg.render.width, cfg.render.height))
+    r = cfg.render
+    paths = checked_frames(FRAMES, r.every, (r.width, r.height))
+    size = preview_size(r.width, r.height, v.gif_width)
+    steps = [frame_step(p.name) or 0 for p in paths]
+    preview = checked_preview(PREVIEW, preview_steps(steps, v.gif_frames) if v.gif else [], size)
     GIF.parent.mkdir(parents=True, exist_ok=True)
     # Both films are made in a hidden directory, then renamed into place together; an error
     # or Ctrl-C removes it and leaves the old outputs alone. Its name is fixed, so that even
@@ -78,8 +82,7 @@ def main() -> None:
         with ThreadPoolExecutor(2) as pool:  # MP4 and GIF at once, one ffmpeg each
             made = {MP4: pool.submit(make_mp4, FRAMES, tmp, v.fps, v.hold_last_s, len(paths))}
             if v.gif:
-                args = (paths, tmp, v.gif_width, v.gif_frames, v.hold_last_s)
-                made[GIF] = pool.submit(make_gif, *args)
+                made[GIF] = pool.submit(make_gif, preview, tmp, v.gif_width, v.hold_last_s)
             done = {out: future.result() for out, future in made.items()}  # all, or raise
         for out, made_file in done.items():
             os.replace(made_file, out)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from nnreel import landscape as L
 from nnreel.artifacts import write_samples
@@ -23,6 +24,7 @@ from nnreel.errors import ConfigError
 from nnreel.io import ArtifactError, read_artifact
 from nnreel.landscape_plot import draw_landscape, loss_ticks, tick_text
 from nnreel.network import Net
+from nnreel.render import FrameRenderer
 from tests.conftest import Samples, reference_samples
 from tests.repo import trained_run
 
@@ -410,7 +412,7 @@ def test_compare_draws_runs_of_one_kind_on_one_surface_and_names_a_mismatch(
     adam, _ = trained({"train": {"optimizer": "adam", "lr": 0.05, "steps": 30}})
     write_shared_landscape({"gd": (gd, samples), "adam": (adam, samples)}, tmp_path)
     assert (tmp_path / "landscape.png").read_bytes().startswith(b"\x89PNG")
-    assert capsys.readouterr().out == f"wrote {tmp_path / 'landscape.png'}\n"
+    assert capsys.readouterr().out == ""
     wide, _ = trained({"model": {"hidden": [3]}, "train": {"steps": 5}})
     write_shared_landscape({"gd": (gd, samples), "wide": (wide, samples)}, tmp_path / "x")
     assert capsys.readouterr().out.splitlines() == [
@@ -451,3 +453,24 @@ def test_named_axes_the_trained_run_lacks_are_a_config_error() -> None:
     run, samples = trained({"train": {"steps": 3}})
     with pytest.raises(ConfigError, match=r"^landscape.axes = 'ob': not a parameter"):
         L.landscape(run, samples, LandscapeConfig(plane="params", axes=["iw1", "ob"]))
+
+
+def test_a_path_of_one_step_says_what_its_plane_is_and_that_its_share_is_undefined() -> None:
+    run, samples = trained({"model": {"hidden": [16]}, "train": {"steps": 30}})
+    assert run.diverged is not None and run.diverged["step"] == 1
+    land = L.landscape(run, samples, LandscapeConfig(resolution=21))
+    assert land.labels[0] == "descent"
+    said = L.faithfulness(land)
+    assert "diverged at step 1" in said and "undefined" in said
+    assert "descent direction" in said and f"`{land.labels[1]}`" in said
+    assert "residual 0" not in said
+    assert L.summary(land) == {"landscape_explained": None, "landscape_max_residual": None}
+    frame = FrameRenderer(run, samples, 1600, 1000, land=land)
+    assert frame.landscape is not None
+    texts = [a for a in frame.landscape.artists if isinstance(a, Text)]
+    past = [a for a in texts if "path shown to step 0" in a.get_text()]
+    assert len(past) == 1
+    frame.update(0)
+    assert not past[0].get_visible()
+    frame.update(1)  # the point stays at step 0: the frame says why
+    assert past[0].get_visible()

@@ -39,8 +39,8 @@ def made_by(model: ModelConfig, trained: TrainConfig) -> Config:
 def write_inputs(
     model: ModelConfig, trained: TrainConfig, steps: list[Step], samples: tuple[Any, Any]
 ) -> None:
-    """params.yaml, samples, checkpoints, the landscape and three small frames in the current
-    directory."""
+    """params.yaml, samples, checkpoints, the landscape, three small frames and the GIF's two
+    in the current directory."""
     params = {
         "model": dataclasses.asdict(model),
         "train": dataclasses.asdict(trained),
@@ -53,11 +53,11 @@ def write_inputs(
     names = Net(model.arch).names
     write_lines(CHECKPOINTS, encode_run(names, made_by(model, trained), steps))
     landscape_stage.main()
-    Path("data/frames").mkdir(parents=True)
-    for step in range(3):
-        iio.imwrite(
-            f"data/frames/frame_{step:06d}.png", np.full((200, 200, 3), 80 * step, np.uint8)
-        )
+    for folder, steps in (("frames", range(3)), ("preview", (0, 2))):
+        Path("data", folder).mkdir(parents=True)
+        for step in steps:
+            pixels = np.full((200, 200, 3), 80 * step, np.uint8)
+            iio.imwrite(f"data/{folder}/frame_{step:06d}.png", pixels)
 
 
 def trained_steps(

@@ -395,8 +395,30 @@ def reach(land: Landscape) -> float:
     return far or 1.0
 
 
+def one_step(land: Landscape) -> bool:
+    """Whether every path is a single step (a run that diverged at step 1): no plane can be
+    fitted to it, and how much of it a plane holds is undefined."""
+    return all(len(t.steps) == 1 for t in land.tracks)
+
+
+def axis_meaning(label: str) -> str:
+    """What a plane's axis is, in words."""
+    if label == "descent":
+        return "the descent direction (where the last recorded gradient pointed training)"
+    if label.startswith("PC"):
+        return f"principal direction {label[2:]} of the path"
+    return f"the axis of `{label}`"
+
+
 def faithfulness(land: Landscape) -> str:
     """One sentence on how much of the path the picture shows."""
+    if one_step(land):
+        first, second = (axis_meaning(label) for label in land.labels)
+        return (
+            "The path is its first step alone (training diverged at step 1), so no plane can "
+            f"be fitted to it: the picture is the plane through it along {first} and "
+            f"{second}. How much of the path a plane holds is undefined (null in metrics.json)."
+        )
     if land.mode == "curve":
         return (
             f"Only `{land.labels[0]}` trains, so the curve is the whole truth: "
@@ -422,8 +444,10 @@ def faithfulness(land: Landscape) -> str:
     )
 
 
-def summary(land: Landscape) -> dict[str, float]:
-    """The landscape's entries in metrics.json."""
+def summary(land: Landscape) -> dict[str, float | None]:
+    """The landscape's entries in metrics.json; null for a path of one step."""
+    if one_step(land):
+        return {"landscape_explained": None, "landscape_max_residual": None}
     return {"landscape_explained": explained(land), "landscape_max_residual": max_residual(land)}
 
 

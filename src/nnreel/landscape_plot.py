@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from nnreel.landscape import Landscape, Track, explained, libm, max_residual
+from nnreel.landscape import Landscape, Track, explained, libm, max_residual, one_step
 from nnreel.limits import padded
 
 DPI = 100
@@ -71,6 +71,8 @@ def title(land: Landscape) -> str:
     """A short title saying how faithful the picture is."""
     if land.mode == "curve":
         return f"loss along {land.labels[0]} (only {land.labels[0]} trains): exact"
+    if one_step(land):
+        return "the plane through step 0 (a path of one step)"
     if max_residual(land) == 0.0:
         return "loss on the plane of the path: exact"
     off = f"off-plane ≤ {max_residual(land):.3g}"
@@ -101,6 +103,7 @@ class LandscapePanel:
         self.min_pt, self.chars, self.notes = min_pt, chars, notes
         self.artists: list[Artist] = []
         self._moves: list[tuple[Track, Any]] = []  # a path and how to show it at an index
+        self._past_end: list[tuple[Track, Artist]] = []  # notes a frame shows past a path's end
         if land.mode == "curve":
             self._curve()
         else:
@@ -224,8 +227,8 @@ class LandscapePanel:
         ax.set_title(self.wrap(title(self.land)), fontsize=self.pt(9))
         ax.tick_params(labelsize=self.pt(7), width=0.6 * s, length=2.5 * s)
         for t in self.land.tracks:
-            if self.notes and t.diverged_step is not None:
-                ax.text(
+            if t.diverged_step is not None:
+                note = ax.text(
                     0.98,
                     0.02,
                     self.wrap(
@@ -239,11 +242,17 @@ class LandscapePanel:
                     color="tab:red",
                     bbox={"facecolor": "white", "alpha": 0.8, "lw": 0},
                 )
+                if not self.notes:  # a frame says it only once the step is past the path
+                    self._animate(note)
+                    self._past_end.append((t, note))
 
     def update(self, k: int) -> None:
-        """Show every path up to step k (a path that ended earlier stays at its end)."""
+        """Show every path up to step k (a path that ended earlier stays at its end, and in a
+        frame says why once k is past it)."""
         for t, move in self._moves:
             move(max(0, bisect.bisect_right(t.steps, k) - 1))
+        for t, note in self._past_end:
+            note.set_visible(k > t.steps[-1])
 
 
 def draw_landscape(

@@ -683,3 +683,10 @@ def test_the_loss_panel_rings_the_best_step_and_flags_a_run_that_ends_worse(
         ]
         assert [tuple(np.asarray(ln.get_xydata())[0]) for ln in rings] == [(best, min(losses))]
         assert (ax.title.get_color() == DIVERGED) == worse
+
+
+def test_a_run_in_ends_where_its_run_diverged() -> None:
+    """A run that heads toward the rest and then blows up at step 1 is not a run-in."""
+    healthy = [math.sin(k / 30) for k in range(600)]
+    lo, hi = history_limits([healthy, [-3.0, 9e3]], [600, 1])
+    assert lo < -3.0 < 1.0 < hi < 10

@@ -98,7 +98,12 @@ def history_limits(histories: Sequence[Sequence[float]], typical: Sequence[int])
     judged = sorted(v for h, n in zip(histories, typical, strict=True) for v in h[:n])
     judged = [v for v in judged if math.isfinite(v)] or sorted(values)
     lo, hi = quantile(judged, SPIKES), quantile(judged, 1 - SPIKES)
-    starts = [v for h in histories for v in run_in(h, lo, hi) if math.isfinite(v)]
+    starts = [
+        v
+        for h, n in zip(histories, typical, strict=True)
+        for v in run_in(h[: max(n, 1)], lo, hi)
+        if math.isfinite(v)
+    ]
     lo, hi = min(lo, *starts, hi), max(hi, *starts, lo)
     if max(values) - min(values) > DWARF * (hi - lo):
         return padded(lo, hi)

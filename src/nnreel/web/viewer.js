@@ -934,11 +934,13 @@
     if (single) single.hidden = !(RUNS[0].diverged && k === LAST);
   }
 
-  // Go to step k: every panel, the slider, the box and the URL follow. Returns the redraw's ms.
-  function seek(k) {
+  // Go to step k: every panel, the slider, the box and the URL follow; playback goes on from
+  // k. Returns the redraw's ms.
+  function seek(k, ticking = false) {
     k = Math.max(0, Math.min(LAST, Math.round(Number(k))));
     if (!Number.isFinite(k)) return 0;
     const t0 = performance.now();
+    if (playing && !ticking) playing = { t0, k0: k };
     current = k;
     draw(k);
     const ms = performance.now() - t0;
@@ -961,10 +963,11 @@
     play.textContent = playing ? "❚❚ pause" : "▶ play";
     play.dataset.playing = String(Boolean(playing));
   }
+  // A frame's timestamp may precede the press of play that scheduled it: never step back.
   function tick(now) {
     if (!playing) return;
-    const k = playing.k0 + Math.floor(((now - playing.t0) / 1000) * DATA.fps * Number(speed.value));
-    if (k !== current) seek(Math.min(k, LAST));
+    const k = playing.k0 + Math.floor((Math.max(0, now - playing.t0) / 1000) * DATA.fps * Number(speed.value));
+    if (k > current) seek(Math.min(k, LAST), true);
     if (current >= LAST) setPlaying(false);
     else requestAnimationFrame(tick);
   }

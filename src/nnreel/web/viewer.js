@@ -125,21 +125,6 @@
     return [lo - pad * span, hi + pad * span];
   }
 
-  function percentile(sorted, q) {
-    const pos = (sorted.length - 1) * q, i = Math.floor(pos), f = pos - i;
-    return i + 1 < sorted.length ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[i];
-  }
-
-  // Limits of a history; a few spikes that dwarf the rest may leave the panel (marked at its edge).
-  function historyLimits(values) {
-    const finite = values.filter(Number.isFinite);
-    if (!finite.length) return [-1, 1];
-    const sorted = Float64Array.from(finite).sort();
-    const lo = sorted[0], hi = sorted[sorted.length - 1];
-    const rlo = percentile(sorted, 0.02), rhi = percentile(sorted, 0.98);
-    return hi - lo > 4 * (rhi - rlo) && rhi > rlo ? padded(rlo, rhi) : padded(lo, hi);
-  }
-
   function logScale(values) {
     let lo = Infinity, hi = -Infinity;
     for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
@@ -479,7 +464,8 @@
         const cx = (i % cols) * cw, cy = Math.floor(i / cols) * cellH;
         const values = s.lines.length === 1 ? s.lines[0].values : s.lines.flatMap((l) => Array.from(l.values));
         const log = Boolean(this.opts.log) && logScale(values);
-        const lim = log ? logLimits(s.lines) : historyLimits(values);
+        // Linear limits come with the data (isolated spikes may leave the panel, marked at its edge).
+        const lim = log ? logLimits(s.lines) : [Math.min(...s.lines.map((l) => l.limits[0])), Math.max(...s.lines.map((l) => l.limits[1]))];
         // Room for the widest y label, so none is cut at the panel's left edge.
         const widest = Math.max(...yTicks(log ? lim.map(Math.log10) : lim, log, yt).map(([, t]) => this.ctx.measureText(t).width));
         const left = Math.max(m.left, Math.ceil(widest) + 10);
@@ -877,7 +863,7 @@
   const fits = RUNS.map((run) => new FitPanel(run, limits));
   const lossPanel = new HistoryPanel("loss", COMPARE ? "loss per step (shared axes)" : `${RUNS[0].loss_name} per step`, [{
     title: "", last: LAST,
-    lines: RUNS.map((run, i) => ({ label: COMPARE ? `${run.label}` : run.loss_name, colour: COMPARE ? RUN_COLOURS[i] : "#1f77b4", values: run.loss })),
+    lines: RUNS.map((run, i) => ({ label: COMPARE ? `${run.label}` : run.loss_name, colour: COMPARE ? RUN_COLOURS[i] : "#1f77b4", values: run.loss, limits: run.limits.loss })),
   }], { wide: COMPARE, height: COMPARE ? 260 : 300, log: true });
   const values = RUNS.map((run) => new ValuesPanel(run));
   if (COMPARE) {
@@ -887,15 +873,15 @@
     panels.push(...fits, lossPanel, ...values);
   } else {
     const run = RUNS[0];
-    const series = (arrays, prefix) => run.names.map((name, i) => {
+    const series = (arrays, limits, prefix) => run.names.map((name, i) => {
       const frozen = run.frozen.includes(name);
       return { title: `${prefix(name)}${frozen ? "  (frozen)" : ""}`, last: run.last,
-        lines: [{ label: prefix(name), colour: colourOf(run, name), values: arrays[i], dashed: frozen }] };
+        lines: [{ label: prefix(name), colour: colourOf(run, name), values: arrays[i], limits: limits[i], dashed: frozen }] };
     });
     // One row per neuron when each has few parameters (iw, b, ow), else four to a row.
     const columns = Math.min(4, Math.max(...run.neurons.map((ps) => ps.length)));
-    const grads = new HistoryPanel("gradients", `∂${run.loss_name}/∂θ per step, every parameter`, series(run.grads, (n) => `∂${run.loss_name}/∂${n}`), { wide: true, columns });
-    const params = new HistoryPanel("params", "every parameter's trajectory", series(run.params, (n) => n), { wide: true, columns });
+    const grads = new HistoryPanel("gradients", `∂${run.loss_name}/∂θ per step, every parameter`, series(run.grads, run.limits.grads, (n) => `∂${run.loss_name}/∂${n}`), { wide: true, columns });
+    const params = new HistoryPanel("params", "every parameter's trajectory", series(run.params, run.limits.params, (n) => n), { wide: true, columns });
     main.append(fits[0].root, values[0].root, lossPanel.root, grads.root, params.root);
     lossPanel.root.classList.add("wide");
     panels.push(fits[0], values[0], lossPanel, grads, params);

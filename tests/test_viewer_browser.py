@@ -647,3 +647,34 @@ def test_dvc_plots_draw_the_loss_with_every_outside_request_blocked(
     )
     assert drawn > 500
     assert page.errors == []
+
+
+PREDICTION_ROWS = """(run) => {
+    const c = document.querySelector(`[data-panel=fit][data-run="${run}"] canvas`);
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    const rows = new Set();
+    for (let i = 0; i < d.length; i += 4)
+        if (d[i] === 255 && d[i + 1] === 0 && d[i + 2] === 255)
+            rows.add(Math.floor(i / 4 / c.width));
+    return rows.size / devicePixelRatio;
+}"""
+
+
+def test_a_diverged_run_in_a_comparison_runs_along_the_edge_of_the_shared_fit(
+    open_page: Callable[..., Page], tmp_path: Path
+) -> None:
+    diverged = make_run(lr=2.0, steps=50)
+    assert diverged[0].diverged is not None
+    runs = {"a": make_run(steps=300), "b": make_run(activation="tanh", steps=300), "c": diverged}
+    page = open_page(write_page(tmp_path, runs))
+    p = page.page
+    p.fill("#step-slider", "300")
+    # The healthy fits keep their shape: each prediction spans tens of pixels of height (a
+    # flat line at 0 would span two or three).
+    for label in ("a", "b"):
+        assert p.evaluate(PREDICTION_ROWS, label) > 40, label
+        assert page.attr(f"[data-panel=fit][data-run={label}]", "data-edge-marks") == ""
+    # The diverged run's curves leave the panel, each marked at its edge.
+    marks = page.attr("[data-panel=fit][data-run=c]", "data-edge-marks").split()
+    assert "prediction" in marks
+    assert page.errors == []

@@ -187,6 +187,12 @@ def page(title: str, runs: list[dict[str, Any]], fps: int) -> str:
 
 
 def compare_page(runs: dict[str, tuple[Run, Samples]], fps: int, grid_points: int) -> str:
-    """One page for 2 to 4 runs under one slider; each run stops at its own last step."""
+    """One page for 2 to 4 runs under one slider; each run stops at its own last step. The
+    fits share the y-limits of the comparison's film: a run far from the others (one that
+    diverged) runs along the edge instead of flattening them."""
     data = [run_data(run, samples, label, grid_points) for label, (run, samples) in runs.items()]
+    peers = list(runs.values())
+    fit_ylim = curve_limits(peers, dense_grid([x for _, (xs, _) in peers for x in xs]))
+    for d in data:
+        d["fit_ylim"] = fit_ylim
     return page("nnreel: runs compared", data, fps)

@@ -388,15 +388,20 @@
       ctx.drawImage(this.back.canvas, 0, 0);
       ctx.restore();
       const { preds, contributions } = predict(run, theta(run, s), run.grid);
+      // A curve beyond the panel runs along its edge, with a triangle where it is farthest.
+      const [lo, hi] = f.ylim, curves = [...contributions.map((c, j) => [c, run.neuronColours[j], legendName(run, j)]), [preds, PREDICTION, "prediction"]];
       ctx.save();
       f.clip(ctx);
-      ctx.lineWidth = 1.6;
-      contributions.forEach((c, j) => { ctx.strokeStyle = run.neuronColours[j]; polyline(ctx, f, run.grid, c); });
-      ctx.lineWidth = 2.6;
-      ctx.strokeStyle = PREDICTION;
-      polyline(ctx, f, run.grid, preds);
+      for (const [c, colour] of curves) {
+        ctx.lineWidth = colour === PREDICTION ? 2.6 : 1.6;
+        ctx.strokeStyle = colour;
+        polyline(ctx, f, run.grid, c.map((v) => Math.max(lo, Math.min(hi, v))));
+      }
       ctx.restore();
+      const marks = [];
+      for (const [c, colour, name] of curves) for (const [i, v] of f.offPanel(c)) { f.dot(ctx, run.grid[i], v, colour); marks.push(name.replace(" ", "-")); }
       run.samples.x.forEach((x, i) => f.dot(ctx, x, run.samples.y[i], "#000", 3.5));
+      this.root.dataset.edgeMarks = marks.join(" ");
       this.root.dataset.step = s;
       this.banner.hidden = !(run.diverged && s === run.last);
     }

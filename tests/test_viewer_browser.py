@@ -678,3 +678,33 @@ def test_a_diverged_run_in_a_comparison_runs_along_the_edge_of_the_shared_fit(
     marks = page.attr("[data-panel=fit][data-run=c]", "data-edge-marks").split()
     assert "prediction" in marks
     assert page.errors == []
+
+
+CUT = """() => [...document.querySelectorAll("[data-panel=values]")].flatMap((panel) => {
+    const wrap = panel.querySelector(".tablewrap"), right = wrap.getBoundingClientRect().right;
+    const cut = [...panel.querySelectorAll("td.num")].filter((td) => td.offsetParent !== null
+        && (td.scrollWidth > td.clientWidth || td.getBoundingClientRect().right > right + 0.5));
+    return cut.map((td) => `${panel.dataset.run}:${td.dataset.param}=${td.textContent}`);
+})"""
+
+
+@pytest.mark.parametrize("width", [1600, 1000])
+def test_no_number_in_a_comparison_table_is_cut(
+    open_page: Callable[..., Page], tmp_path: Path, width: int
+) -> None:
+    runs = {
+        "a-long-name": make_run(steps=30),
+        "b": make_run([3, 2], "tanh", steps=30),
+        "c": make_run(lr=0.05, steps=30),
+        "d": make_run(activation="relu", steps=30),
+    }
+    page = open_page(write_page(tmp_path, runs))
+    p = page.page
+    p.set_viewport_size({"width": width, "height": 900})
+    try:
+        p.wait_for_timeout(300)  # the page lays out again after a resize
+        for k in (0, 30):
+            p.fill("#step-slider", str(k))
+            assert p.evaluate(CUT) == []
+    finally:
+        p.set_viewport_size({"width": 1280, "height": 900})

@@ -157,9 +157,12 @@ def make_run(
     return trained_run(cfg, samples or reference_samples())
 
 
-def saved_landscape(run: Run, samples: Samples) -> landscape.Landscape:
+def saved_landscape(
+    run: Run, samples: Samples, cfg: LandscapeConfig | None = None
+) -> landscape.Landscape:
     """The run's landscape as the viewer stage reads it: through its JSON file's form."""
-    text = json.dumps(landscape.to_json(landscape.landscape(run, samples, LandscapeConfig())))
+    made = landscape.landscape(run, samples, cfg or LandscapeConfig())
+    text = json.dumps(landscape.to_json(made))
     return landscape.from_json(json.loads(text))
 
 
@@ -708,3 +711,19 @@ def test_no_number_in_a_comparison_table_is_cut(
             assert p.evaluate(CUT) == []
     finally:
         p.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_narrow_colour_scale_has_at_least_two_labelled_ticks(
+    open_page: Callable[..., Page], tmp_path: Path
+) -> None:
+    run, samples = make_run(steps=30)
+    land = saved_landscape(run, samples, LandscapeConfig(margin=0.1))
+    losses = [v for row in land.loss for v in row]
+    assert min(losses) > 3.7 and max(losses) < 7  # no power of ten, nor 2 nor 5 but one
+    path = tmp_path / "viewer.html"
+    data = viewer.run_data(run, samples, "run", 400, land)
+    path.write_text(viewer.page("nnreel viewer", [data], 30), encoding="utf-8")
+    page = open_page(path)
+    ticks = [float(t) for t in page.attr("[data-panel=landscape]", "data-colour-ticks").split()]
+    assert len(ticks) >= 2 and ticks == sorted(set(ticks)), ticks
+    assert all(min(losses) <= t <= max(losses) for t in ticks), ticks

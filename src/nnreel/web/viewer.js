@@ -156,7 +156,7 @@
   }
 
   function yTicks(ylim, log, count) {
-    return log ? logTicks(ylim).map((v) => [v, tickLabel(v, v)]) : niceTicks(ylim[0], ylim[1], count);
+    return log ? logTicks(ylim) : niceTicks(ylim[0], ylim[1], count);
   }
 
   // A rectangle on a canvas with linear (or log) scales from data to CSS pixels.
@@ -240,6 +240,8 @@
     }
   }
 
+  // Ticks of a log axis over [lo, hi] (in decades), labelled: powers of ten, then 2 and 5
+  // times them; a span too narrow for two of those gets round linear steps.
   function logTicks([lo, hi]) {
     const out = [];
     for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) out.push(10 ** e);
@@ -247,7 +249,8 @@
       const v = m * 10 ** e;
       if (Math.log10(v) >= lo && Math.log10(v) <= hi) out.push(v);
     }
-    return out.sort((a, b) => a - b);
+    if (out.length < 2) return niceTicks(10 ** lo, 10 ** hi, 4);
+    return out.sort((a, b) => a - b).map((v) => [v, tickLabel(v, v)]);
   }
 
   // ---- DOM helpers ----------------------------------------------------------------------
@@ -721,11 +724,13 @@
       ctx.font = FONT; ctx.fillStyle = "#444"; ctx.strokeStyle = "#444";
       ctx.textAlign = "left"; ctx.textBaseline = "middle";
       // Ticks cross the bar itself: a dash beside a label would read as a minus sign.
-      for (const v of logTicks(bar.ylim)) {
+      const ticks = logTicks(bar.ylim);
+      for (const [v, label] of ticks) {
         const py = Math.round(bar.sy(v)) + 0.5;
         ctx.beginPath(); ctx.moveTo(bar.x, py); ctx.lineTo(bar.x + bar.w, py); ctx.stroke();
-        ctx.fillText(tickLabel(v, v), bar.x + bar.w + 4, py);
+        ctx.fillText(label, bar.x + bar.w + 4, py);
       }
+      this.root.dataset.colourTicks = ticks.map(([, label]) => label).join(" ");
       ctx.translate(bar.x + bar.w + 48, bar.y + bar.h / 2); ctx.rotate(Math.PI / 2);
       ctx.textAlign = "center"; ctx.fillText(`${this.run.loss_name} (log scale)`, 0, 0);
       ctx.restore();

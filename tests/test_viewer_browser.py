@@ -727,3 +727,24 @@ def test_a_narrow_colour_scale_has_at_least_two_labelled_ticks(
     ticks = [float(t) for t in page.attr("[data-panel=landscape]", "data-colour-ticks").split()]
     assert len(ticks) >= 2 and ticks == sorted(set(ticks)), ticks
     assert all(min(losses) <= t <= max(losses) for t in ticks), ticks
+
+
+def test_the_loss_panel_marks_the_best_step_and_flags_a_run_that_ends_above_its_start(
+    default_page: Page,
+    default_run: tuple[Run, Samples],
+    open_page: Callable[..., Page],
+    tmp_path: Path,
+) -> None:
+    note = "[data-panel=loss] .lossnote"
+    assert default_page.attr(note, "data-best") == "SSR@600"
+    assert default_page.attr(note, "data-worse") == ""
+    worse = make_run(lr=0.2, steps=300)
+    run = worse[0]
+    losses = [s.loss for s in run.steps]
+    assert run.diverged is None and losses[-1] > 2 * losses[0]
+    page = open_page(write_page(tmp_path, {"run": worse}))
+    assert page.attr(note, "data-best") == f"SSR@{losses.index(min(losses))}"
+    assert page.attr(note, "data-worse") == "run"
+    text = page.page.locator(note).inner_text()
+    assert f"ended above its start: SSR {losses[-1]:.5g} at step 300" in text
+    assert page.page.locator(f"{note} .worse").is_visible()

@@ -410,6 +410,34 @@
     }
   }
 
+  // The step of a history's lowest finite value (-1 if none).
+  function bestStep(values) {
+    let best = -1;
+    values.forEach((v, k) => { if (Number.isFinite(v) && (best < 0 || v < values[best])) best = k; });
+    return best;
+  }
+
+  // A ring around each line's best step, where it has one (the loss).
+  function bestRings(ctx, f, s) {
+    ctx.save(); ctx.lineWidth = 1.5;
+    for (const l of s.lines) if (l.best >= 0) {
+      ctx.strokeStyle = l.colour;
+      ctx.beginPath(); ctx.arc(f.sx(l.best), f.sy(l.values[l.best]), 6, 0, 2 * Math.PI); ctx.stroke();
+    }
+    ctx.restore();
+  }
+
+  // Under the loss panel's title: each run's best step, and a warning for a run that ended
+  // above where it started (a diverged run has its banner instead).
+  function lossNote(runs, lines) {
+    const name = (run) => (COMPARE ? `${run.label}: ` : "");
+    const best = runs.map((run, i) => `${name(run)}${run.loss_name} ${rounded(run.loss[lines[i].best])} at step ${lines[i].best}`);
+    const worse = runs.filter((run) => !run.diverged && run.loss[run.last] > run.loss[0]);
+    return el("div", { class: "lossnote", "data-best": lines.map((l) => `${l.label}@${l.best}`).join(" "), "data-worse": worse.map((r) => r.label).join(" ") },
+      el("span", { text: `○ best: ${best.join(", ")}` }),
+      ...worse.map((run) => el("div", { class: "worse", text: `${name(run)}ended above its start: ${run.loss_name} ${rounded(run.loss[run.last])} at step ${run.last}, against ${rounded(run.loss[0])} at step 0` })));
+  }
+
   // A history's lines, clipped to its frame.
   function historyLines(ctx, f, s, width, alpha) {
     ctx.save(); f.clip(ctx); ctx.globalAlpha = alpha; ctx.lineWidth = width;
@@ -502,8 +530,10 @@
       f.axes(ctx, { title: s.title, ...this.ticks });
       historyLines(ctx, f, s, 1, 0.3);
       s.lines.forEach((l, n) => { for (const [k, v] of this.outside[i][n]) f.dot(ctx, k, v, l.colour); });
+      bestRings(ctx, f, s);
       paste(this.faint, ctx.getImageData(x, y, w, h), x, y);
       historyLines(ctx, f, s, 1.8, 1);
+      bestRings(ctx, f, s);
       paste(this.strong, ctx.getImageData(x, y, w, h), x, y);
       this.painted[i] = true;
       if (this.painted.every(Boolean)) this.paper = null;
@@ -873,8 +903,9 @@
   const fits = RUNS.map((run) => new FitPanel(run, limits));
   const lossPanel = new HistoryPanel("loss", COMPARE ? "loss per step (shared axes)" : `${RUNS[0].loss_name} per step`, [{
     title: "", last: LAST,
-    lines: RUNS.map((run, i) => ({ label: COMPARE ? `${run.label}` : run.loss_name, colour: COMPARE ? RUN_COLOURS[i] : "#1f77b4", values: run.loss, limits: run.limits.loss })),
+    lines: RUNS.map((run, i) => ({ label: COMPARE ? `${run.label}` : run.loss_name, colour: COMPARE ? RUN_COLOURS[i] : "#1f77b4", values: run.loss, limits: run.limits.loss, best: bestStep(run.loss) })),
   }], { wide: COMPARE, height: COMPARE ? 260 : 300, log: true });
+  lossPanel.root.querySelector("h2").after(lossNote(RUNS, lossPanel.series[0].lines));
   const values = RUNS.map((run) => new ValuesPanel(run));
   if (COMPARE) {
     for (const p of fits) main.append(p.root);

@@ -6,10 +6,12 @@ they fail instead.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 import random
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -748,3 +750,52 @@ def test_the_loss_panel_marks_the_best_step_and_flags_a_run_that_ends_above_its_
     text = page.page.locator(note).inner_text()
     assert f"ended above its start: SSR {losses[-1]:.5g} at step 300" in text
     assert page.page.locator(f"{note} .worse").is_visible()
+
+
+INK_LEFT_OF_THE_FIT = """() => {
+    const c = document.querySelector("[data-panel=fit] canvas"), r = devicePixelRatio;
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    const at = (x, y) => d[4 * (y * c.width + x)];
+    const top = Math.round(20 * r), bottom = c.height - Math.round(40 * r);
+    let left = 0;  // the frame's left edge: the first column that is #ccc all the way down
+    while ([...Array(bottom - top).keys()].some((i) => Math.abs(at(left, top + i) - 204) > 8))
+        left++;
+    const ink = [];
+    for (let x = 0; x < left; x++)
+        if ([...Array(bottom - top).keys()].some((i) => at(x, top + i) < 180)) ink.push(x);
+    return {ink: ink.map((x) => x / r), left: left / r};
+}"""
+
+
+def big_samples() -> Samples:
+    xs, ys = reference_samples()
+    return xs, [-7e5 * y for y in ys]
+
+
+def test_the_fit_titles_its_y_axis_clear_of_its_tick_labels_in_one_notation(
+    open_page: Callable[..., Page], tmp_path: Path
+) -> None:
+    page = open_page(
+        write_page(tmp_path, {"run": make_run(steps=3, lr=1e-13, samples=big_samples())})
+    )
+    ink = page.page.evaluate(INK_LEFT_OF_THE_FIT)["ink"]
+    # The title "y" is ink near the canvas's left edge; the labels start after a clear gap.
+    gaps = [(a, b) for a, b in itertools.pairwise(ink) if b - a > 3]
+    assert ink[0] < 10 and gaps and gaps[0][0] < 20, ink
+    labels = page.attr("[data-panel=fit]", "data-yticks").split()
+    assert len(labels) >= 3 and "-1.0e+6" in labels, labels
+    # One notation, one number of digits: -1.0e+6 beside -5.0e+5, not -5e+5 nor -500000.
+    assert all(re.fullmatch(r"-?\d\.\de[+-]\d+|0", t) for t in labels), labels
+
+
+def test_a_legend_of_eight_neurons_shows_every_entry(
+    open_page: Callable[..., Page], tmp_path: Path
+) -> None:
+    page = open_page(write_page(tmp_path, {"run": make_run([8], steps=5)}))
+    legend = page.page.locator("[data-panel=fit] > div:last-child")
+    shown = legend.evaluate(
+        "l => [...l.children].filter(c => c.getBoundingClientRect().right"
+        " <= l.getBoundingClientRect().right + 0.5).map(c => c.textContent)"
+    )
+    assert shown == ["samples", *(f"neuron {j}" for j in range(1, 9)), "prediction"]
+    assert legend.evaluate("l => l.scrollWidth <= l.clientWidth")

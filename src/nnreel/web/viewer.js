@@ -138,25 +138,29 @@
     const r = raw / mag;
     const step = Math.max(minStep, (r >= 7.5 ? 10 : r >= 3.5 ? 5 : r >= 1.5 ? 2 : 1) * mag);
     const ticks = [];
-    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
-      const t = Math.abs(v) < step * 1e-9 ? 0 : v;
-      ticks.push([t, tickLabel(t, step)]);
-    }
-    return ticks;
+    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+    return labelled(ticks, () => step);
   }
 
-  // As many digits as the tick spacing needs, so neighbouring ticks never read the same.
-  function tickLabel(v, step) {
-    const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-3 || a >= 1e5)) {
-      const digits = Math.floor(Math.log10(a)) - Math.floor(Math.log10(step) + 1e-9);
-      return v.toExponential(Math.min(20, Math.max(0, digits)));
-    }
-    return v.toFixed(Math.min(20, Math.max(0, -Math.floor(Math.log10(step) + 1e-9))));
+  // One notation for every tick of an axis: fixed, or exponential when its largest tick is
+  // very large or very small; as many digits as the spacing step(v) needs, so neighbouring
+  // ticks never read the same. On a log axis (each tick its own spacing) digits follow the tick.
+  function labelled(ticks, step, log = false) {
+    const big = Math.max(0, ...ticks.map(Math.abs)), exp = big >= 1e5 || (big > 0 && big < 1e-3);
+    const digits = (n) => Math.min(20, Math.max(0, n)), decade = (v) => Math.floor(Math.log10(v) + 1e-9);
+    return ticks.map((v) => [v, !exp ? v.toFixed(digits(-decade(step(v))))
+      : v === 0 ? "0" : v.toExponential(digits(decade(log ? Math.abs(v) : big) - decade(step(v))))]);
   }
 
   function yTicks(ylim, log, count) {
     return log ? logTicks(ylim) : niceTicks(ylim[0], ylim[1], count);
+  }
+
+  // A left margin that holds the widest y label and, left of it, the axis title.
+  function titledLeft(ctx, ylim, count) {
+    ctx.font = FONT;
+    const widest = Math.max(...yTicks(ylim, false, count).map(([, t]) => ctx.measureText(t).width));
+    return Math.max(MARGIN.left, Math.ceil(widest) + 30);
   }
 
   // A rectangle on a canvas with linear (or log) scales from data to CSS pixels.
@@ -250,7 +254,7 @@
       if (Math.log10(v) >= lo && Math.log10(v) <= hi) out.push(v);
     }
     if (out.length < 2) return niceTicks(10 ** lo, 10 ** hi, 4);
-    return out.sort((a, b) => a - b).map((v) => [v, tickLabel(v, v)]);
+    return labelled(out.sort((a, b) => a - b), (v) => v, true);
   }
 
   // ---- DOM helpers ----------------------------------------------------------------------
@@ -371,18 +375,20 @@
     legend() {
       const items = [["samples", "#000"], ...this.run.neuronColours.map((c, j) => [legendName(this.run, j), c]), ["prediction", PREDICTION]];
       if (items.length > 12) items.splice(9, items.length - 11, ["…", "#fff"]);
-      return el("div", { class: "readout" }, ...items.map(([t, c]) => {
+      return el("div", { class: "legend" }, ...items.map(([t, c]) => {
         const s = el("span", { class: "swatch" });
         s.style.background = c;
-        return el("span", {}, s, t, "  ");
+        return el("span", {}, s, t);
       }));
     }
     layout() {
       const w = this.canvas.parentElement.clientWidth, h = this.height;
       this.ctx = sizeCanvas(this.canvas, w, h);
-      this.frame = new Frame(MARGIN.left, MARGIN.top, w - MARGIN.left - MARGIN.right, h - MARGIN.top - MARGIN.bottom, this.limits.x, this.limits.y);
+      const left = titledLeft(this.ctx, this.limits.y, 4);
+      this.frame = new Frame(left, MARGIN.top, w - left - MARGIN.right, h - MARGIN.top - MARGIN.bottom, this.limits.x, this.limits.y);
       this.back = offscreen(w, h);
       this.frame.axes(this.back, { xlabel: "x", ylabel: "y" });
+      this.root.dataset.yticks = yTicks(this.limits.y, false, 4).map(([, t]) => t).join(" ");
     }
     draw(k) {
       const run = this.run, ctx = this.ctx, f = this.frame, s = own(run, k);
@@ -785,7 +791,8 @@
     layoutCurve(w, h) {
       const [grid] = this.axes, losses = this.run.loss;
       const values = [...this.loss, ...losses.subarray(0, this.last + 1)].filter((v) => Number.isFinite(v) && v < Number.MAX_VALUE);
-      const f = new Frame(MARGIN.left, 12, w - MARGIN.left - MARGIN.right, h - 12 - 34, [grid[0], grid[grid.length - 1]], padded(Math.min(...values), Math.max(...values)));
+      const ylim = padded(Math.min(...values), Math.max(...values)), left = titledLeft(this.back, ylim, 5);
+      const f = new Frame(left, 12, w - left - MARGIN.right, h - 12 - 34, [grid[0], grid[grid.length - 1]], ylim);
       this.frame = f;
       const ctx = this.back;
       f.axes(ctx, { xticks: 5, yticks: 5 });

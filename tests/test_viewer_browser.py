@@ -799,3 +799,31 @@ def test_a_legend_of_eight_neurons_shows_every_entry(
     )
     assert shown == ["samples", *(f"neuron {j}" for j in range(1, 9)), "prediction"]
     assert legend.evaluate("l => l.scrollWidth <= l.clientWidth")
+
+
+COLOUR_PIXELS = """(rgb) => {
+    const c = document.querySelector("[data-panel=loss] canvas");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4)
+        n += d[i] === rgb[0] && d[i + 1] === rgb[1] && d[i + 2] === rgb[2];
+    return n;
+}"""
+
+
+def test_identical_runs_in_a_comparison_are_said_to_be_and_both_show(
+    open_page: Callable[..., Page], default_run: tuple[Run, Samples], tmp_path: Path
+) -> None:
+    runs = {"a": default_run, "b": default_run, "c": make_run(lr=0.02, steps=600)}
+    page = open_page(write_page(tmp_path, runs))
+    p = page.page
+    p.fill("#step-slider", "600")
+    fits = p.eval_on_selector_all(
+        "[data-panel=fit]",
+        "els => els.map(e => [e.dataset.sameAs, e.querySelector('h2').textContent])",
+    )
+    assert fits == [["", "fit: a"], ["a", "fit: b = a, identical"], ["", "fit: c"]]
+    assert "b = a, identical" in p.locator("[data-panel=loss]").inner_text()
+    # a's line (#1f77b4) shows between the dashes of b's (#d62728) drawn over it.
+    assert p.evaluate(COLOUR_PIXELS, [0x1F, 0x77, 0xB4]) > 300
+    assert p.evaluate(COLOUR_PIXELS, [0xD6, 0x27, 0x28]) > 300

@@ -193,6 +193,9 @@ def compare_page(runs: dict[str, tuple[Run, Samples]], fps: int, grid_points: in
     data = [run_data(run, samples, label, grid_points) for label, (run, samples) in runs.items()]
     peers = list(runs.values())
     fit_ylim = curve_limits(peers, dense_grid([x for _, (xs, _) in peers for x in xs]))
-    for d in data:
+    same = ("names", "samples", "loss", "params", "grads")  # packed: equal means bit for bit
+    for i, d in enumerate(data):
         d["fit_ylim"] = fit_ylim
+        twins = [e["label"] for e in data[:i] if all(e[k] == d[k] for k in same)]
+        d["same_as"] = twins[0] if twins else None  # drawn dashed over it, and said so
     return page("nnreel: runs compared", data, fps)

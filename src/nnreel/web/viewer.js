@@ -366,8 +366,8 @@
       this.limits = limits;
       this.height = COMPARE ? 300 : 380;
       this.canvas = el("canvas");
-      this.root = el("section", { "data-panel": "fit", "data-run": run.label },
-        el("h2", { text: COMPARE ? `fit: ${run.label}` : "fit: samples, each neuron's contribution ow_j·a_j(x), prediction" }),
+      this.root = el("section", { "data-panel": "fit", "data-run": run.label, "data-same-as": run.same_as || "" },
+        el("h2", { text: COMPARE ? `fit: ${run.label}${run.same_as ? ` = ${run.same_as}, identical` : ""}` : "fit: samples, each neuron's contribution ow_j·a_j(x), prediction" }),
         el("div", { class: "stack" }, this.canvas), this.legend());
       this.banner = divergenceBanner(run);
       if (COMPARE) this.root.prepend(this.banner);
@@ -441,6 +441,7 @@
     const worse = runs.filter((run) => !run.diverged && run.loss[run.last] > run.loss[0]);
     return el("div", { class: "lossnote", "data-best": lines.map((l) => `${l.label}@${l.best}`).join(" "), "data-worse": worse.map((r) => r.label).join(" ") },
       el("span", { text: `○ best: ${best.join(", ")}` }),
+      ...runs.filter((run) => run.same_as).map((run) => el("div", { text: `${run.label} = ${run.same_as}, identical (dashed over it)` })),
       ...worse.map((run) => el("div", { class: "worse", text: `${name(run)}ended above its start: ${run.loss_name} ${rounded(run.loss[run.last])} at step ${run.last}, against ${rounded(run.loss[0])} at step 0` })));
   }
 
@@ -910,7 +911,7 @@
   const fits = RUNS.map((run) => new FitPanel(run, limits));
   const lossPanel = new HistoryPanel("loss", COMPARE ? "loss per step (shared axes)" : `${RUNS[0].loss_name} per step`, [{
     title: "", last: LAST,
-    lines: RUNS.map((run, i) => ({ label: COMPARE ? `${run.label}` : run.loss_name, colour: COMPARE ? RUN_COLOURS[i] : "#1f77b4", values: run.loss, limits: run.limits.loss, best: bestStep(run.loss) })),
+    lines: RUNS.map((run, i) => ({ label: COMPARE ? `${run.label}` : run.loss_name, colour: COMPARE ? RUN_COLOURS[i] : "#1f77b4", values: run.loss, limits: run.limits.loss, best: bestStep(run.loss), dashed: Boolean(run.same_as) })),
   }], { wide: COMPARE, height: COMPARE ? 260 : 300, log: true });
   lossPanel.root.querySelector("h2").after(lossNote(RUNS, lossPanel.series[0].lines));
   const values = RUNS.map((run) => new ValuesPanel(run));

@@ -520,10 +520,10 @@ def test_play_never_steps_back_when_a_frame_is_stamped_before_the_press(
     page = open_page(write_page(tmp_path, {"run": default_run}), "#step=300")
     p = page.page
     # A browser stamps an animation frame with the time the frame began, which may come
-    # before the click that asked for it: here, always 8 ms before.
+    # before the click that asked for it: here, always half a second before (15 steps).
     p.evaluate(
         "() => { const raf = window.requestAnimationFrame.bind(window);"
-        " window.requestAnimationFrame = (f) => raf(() => f(performance.now() - 8)); }"
+        " window.requestAnimationFrame = (f) => raf(() => f(performance.now() - 500)); }"
     )
     p.evaluate(RECORD_STEPS)
     p.click("#play")

@@ -104,10 +104,16 @@ def landscape_data(land: Landscape) -> dict[str, Any]:
 
 
 def run_data(
-    run: Run, samples: Samples, label: str, grid_points: int, land: Landscape | None = None
+    run: Run,
+    samples: Samples,
+    label: str,
+    grid_points: int,
+    land: Landscape | None = None,
+    fit_ylim: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """Everything the page draws for one run: the checkpoint records column by column, and
-    the loss landscape under its path when given one."""
+    the loss landscape under its path when given one. The fit's y-limits are the run's own
+    unless given."""
     arch = run.config.model.arch
     names = run.names
     grid = dense_grid(samples[0], grid_points)
@@ -126,7 +132,7 @@ def run_data(
         "diverged": run.diverged,
         "samples": {"x": samples[0], "y": samples[1]},
         "grid": grid,
-        "fit_ylim": curve_limits([(run, samples)], grid),
+        "fit_ylim": fit_ylim or curve_limits([(run, samples)], grid),
         "loss": packed([s.loss for s in run.steps]),
         "limits": {
             "loss": history_limits([s.loss for s in run.steps]),
@@ -190,12 +196,11 @@ def compare_page(runs: dict[str, tuple[Run, Samples]], fps: int, grid_points: in
     """One page for 2 to 4 runs under one slider; each run stops at its own last step. The
     fits share the y-limits of the comparison's film: a run far from the others (one that
     diverged) runs along the edge instead of flattening them."""
-    data = [run_data(run, samples, label, grid_points) for label, (run, samples) in runs.items()]
     peers = list(runs.values())
     fit_ylim = curve_limits(peers, dense_grid([x for _, (xs, _) in peers for x in xs]))
+    data = [run_data(r, s, label, grid_points, None, fit_ylim) for label, (r, s) in runs.items()]
     same = ("names", "samples", "loss", "params", "grads")  # packed: equal means bit for bit
     for i, d in enumerate(data):
-        d["fit_ylim"] = fit_ylim
         twins = [e["label"] for e in data[:i] if all(e[k] == d[k] for k in same)]
         d["same_as"] = twins[0] if twins else None  # drawn dashed over it, and said so
     return page("nnreel: runs compared", data, fps)

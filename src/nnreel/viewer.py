@@ -13,6 +13,7 @@ import base64
 import hashlib
 import html
 import json
+import math
 import struct
 from collections.abc import Sequence
 from typing import Any
@@ -20,11 +21,13 @@ from typing import Any
 from nnreel.checkpoints import Run
 from nnreel.io import package_text
 from nnreel.landscape import Landscape, faithfulness
-from nnreel.limits import curve_limits, dense_grid
+from nnreel.limits import curve_limits, dense_grid, padded
 from nnreel.network import Samples, neuron_params
 
 FORMAT = "nnreel-viewer/1"
 SPEEDS = (0.25, 0.5, 1, 2, 4, 8)  # playback speeds offered, as multiples of video.fps
+BULK = (0.02, 0.98)  # the quantiles a history's panel holds when a few values dwarf the rest
+RUN_IN = 3  # steps from the start, at least, that move steadily toward the bulk: a descent
 
 
 def packed(values: Sequence[float]) -> str:
@@ -47,6 +50,43 @@ def axis_title(land: Landscape, i: int) -> str:
     return land.labels[i]
 
 
+def quantile(ordered: Sequence[float], q: float) -> float:
+    """The q-quantile of sorted values, linearly interpolated."""
+    pos = (len(ordered) - 1) * q
+    i, f = int(pos), pos - int(pos)
+    return ordered[i] + f * (ordered[i + 1] - ordered[i]) if i + 1 < len(ordered) else ordered[i]
+
+
+def run_in(values: Sequence[float], lo: float, hi: float) -> list[float]:
+    """The values from the first step on that lie beyond [lo, hi] on one side and move
+    steadily toward it, if there are at least RUN_IN of them: the start of learning."""
+    out: list[float] = []
+    for v in values:
+        if not (math.isfinite(v) and (v < lo or v > hi)):
+            break
+        edge = hi if v > hi else lo
+        if out and ((v > hi) != (out[-1] > hi) or abs(v - edge) > abs(out[-1] - edge)):
+            return []
+        out.append(v)
+    return out if len(out) >= RUN_IN else []
+
+
+def history_limits(values: Sequence[float]) -> tuple[float, float]:
+    """y-limits of a history panel: all its values, or, when a few dwarf the rest, the bulk
+    between the BULK quantiles and any run-in from the first step. Only isolated spikes leave
+    the panel (marked at its edge); a steady descent at the start never does."""
+    ordered = sorted(v for v in values if math.isfinite(v))
+    if not ordered:
+        return -1.0, 1.0
+    lo, hi = ordered[0], ordered[-1]
+    bulk_lo, bulk_hi = quantile(ordered, BULK[0]), quantile(ordered, BULK[1])
+    if hi - lo > 4 * (bulk_hi - bulk_lo) > 0:
+        start = run_in(values, bulk_lo, bulk_hi)
+        lo, hi = min([bulk_lo, *start]), max([bulk_hi, *start])
+    wide = padded(lo, hi)
+    return wide if all(map(math.isfinite, wide)) else (lo, hi)  # no room to pad near overflow
+
+
 def landscape_data(land: Landscape) -> dict[str, Any]:
     """The surface and the path on it, packed exactly: the page's landscape panel."""
     (t,) = land.tracks
@@ -64,10 +104,16 @@ def landscape_data(land: Landscape) -> dict[str, Any]:
 
 
 def run_data(
-    run: Run, samples: Samples, label: str, grid_points: int, land: Landscape | None = None
+    run: Run,
+    samples: Samples,
+    label: str,
+    grid_points: int,
+    land: Landscape | None = None,
+    fit_ylim: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """Everything the page draws for one run: the checkpoint records column by column, and
-    the loss landscape under its path when given one."""
+    the loss landscape under its path when given one. The fit's y-limits are the run's own
+    unless given."""
     arch = run.config.model.arch
     names = run.names
     grid = dense_grid(samples[0], grid_points)
@@ -86,8 +132,13 @@ def run_data(
         "diverged": run.diverged,
         "samples": {"x": samples[0], "y": samples[1]},
         "grid": grid,
-        "fit_ylim": curve_limits([(run, samples)], grid),
+        "fit_ylim": fit_ylim or curve_limits([(run, samples)], grid),
         "loss": packed([s.loss for s in run.steps]),
+        "limits": {
+            "loss": history_limits([s.loss for s in run.steps]),
+            "params": [history_limits([s.params[i] for s in run.steps]) for i in range(len(names))],
+            "grads": [history_limits([s.grads[i] for s in run.steps]) for i in range(len(names))],
+        },
         "params": [packed([s.params[i] for s in run.steps]) for i in range(len(names))],
         "grads": [packed([s.grads[i] for s in run.steps]) for i in range(len(names))],
         "landscape": landscape_data(land) if land is not None else None,
@@ -142,6 +193,14 @@ def page(title: str, runs: list[dict[str, Any]], fps: int) -> str:
 
 
 def compare_page(runs: dict[str, tuple[Run, Samples]], fps: int, grid_points: int) -> str:
-    """One page for 2 to 4 runs under one slider; each run stops at its own last step."""
-    data = [run_data(run, samples, label, grid_points) for label, (run, samples) in runs.items()]
+    """One page for 2 to 4 runs under one slider; each run stops at its own last step. The
+    fits share the y-limits of the comparison's film: a run far from the others (one that
+    diverged) runs along the edge instead of flattening them."""
+    peers = list(runs.values())
+    fit_ylim = curve_limits(peers, dense_grid([x for _, (xs, _) in peers for x in xs]))
+    data = [run_data(r, s, label, grid_points, None, fit_ylim) for label, (r, s) in runs.items()]
+    same = ("names", "samples", "loss", "params", "grads")  # packed: equal means bit for bit
+    for i, d in enumerate(data):
+        twins = [e["label"] for e in data[:i] if all(e[k] == d[k] for k in same)]
+        d["same_as"] = twins[0] if twins else None  # drawn dashed over it, and said so
     return page("nnreel: runs compared", data, fps)

@@ -125,21 +125,6 @@
     return [lo - pad * span, hi + pad * span];
   }
 
-  function percentile(sorted, q) {
-    const pos = (sorted.length - 1) * q, i = Math.floor(pos), f = pos - i;
-    return i + 1 < sorted.length ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[i];
-  }
-
-  // Limits of a history; a few spikes that dwarf the rest may leave the panel (marked at its edge).
-  function historyLimits(values) {
-    const finite = values.filter(Number.isFinite);
-    if (!finite.length) return [-1, 1];
-    const sorted = Float64Array.from(finite).sort();
-    const lo = sorted[0], hi = sorted[sorted.length - 1];
-    const rlo = percentile(sorted, 0.02), rhi = percentile(sorted, 0.98);
-    return hi - lo > 4 * (rhi - rlo) && rhi > rlo ? padded(rlo, rhi) : padded(lo, hi);
-  }
-
   function logScale(values) {
     let lo = Infinity, hi = -Infinity;
     for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
@@ -153,25 +138,29 @@
     const r = raw / mag;
     const step = Math.max(minStep, (r >= 7.5 ? 10 : r >= 3.5 ? 5 : r >= 1.5 ? 2 : 1) * mag);
     const ticks = [];
-    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
-      const t = Math.abs(v) < step * 1e-9 ? 0 : v;
-      ticks.push([t, tickLabel(t, step)]);
-    }
-    return ticks;
+    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+    return labelled(ticks, () => step);
   }
 
-  // As many digits as the tick spacing needs, so neighbouring ticks never read the same.
-  function tickLabel(v, step) {
-    const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-3 || a >= 1e5)) {
-      const digits = Math.floor(Math.log10(a)) - Math.floor(Math.log10(step) + 1e-9);
-      return v.toExponential(Math.min(20, Math.max(0, digits)));
-    }
-    return v.toFixed(Math.min(20, Math.max(0, -Math.floor(Math.log10(step) + 1e-9))));
+  // One notation for every tick of an axis: fixed, or exponential when its largest tick is
+  // very large or very small; as many digits as the spacing step(v) needs, so neighbouring
+  // ticks never read the same. On a log axis (each tick its own spacing) digits follow the tick.
+  function labelled(ticks, step, log = false) {
+    const big = Math.max(0, ...ticks.map(Math.abs)), exp = big >= 1e5 || (big > 0 && big < 1e-3);
+    const digits = (n) => Math.min(20, Math.max(0, n)), decade = (v) => Math.floor(Math.log10(v) + 1e-9);
+    return ticks.map((v) => [v, !exp ? v.toFixed(digits(-decade(step(v))))
+      : v === 0 ? "0" : v.toExponential(digits(decade(log ? Math.abs(v) : big) - decade(step(v))))]);
   }
 
   function yTicks(ylim, log, count) {
-    return log ? logTicks(ylim).map((v) => [v, tickLabel(v, v)]) : niceTicks(ylim[0], ylim[1], count);
+    return log ? logTicks(ylim) : niceTicks(ylim[0], ylim[1], count);
+  }
+
+  // A left margin that holds the widest y label and, left of it, the axis title.
+  function titledLeft(ctx, ylim, count) {
+    ctx.font = FONT;
+    const widest = Math.max(...yTicks(ylim, false, count).map(([, t]) => ctx.measureText(t).width));
+    return Math.max(MARGIN.left, Math.ceil(widest) + 30);
   }
 
   // A rectangle on a canvas with linear (or log) scales from data to CSS pixels.
@@ -255,6 +244,8 @@
     }
   }
 
+  // Ticks of a log axis over [lo, hi] (in decades), labelled: powers of ten, then 2 and 5
+  // times them; a span too narrow for two of those gets round linear steps.
   function logTicks([lo, hi]) {
     const out = [];
     for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) out.push(10 ** e);
@@ -262,7 +253,8 @@
       const v = m * 10 ** e;
       if (Math.log10(v) >= lo && Math.log10(v) <= hi) out.push(v);
     }
-    return out.sort((a, b) => a - b);
+    if (out.length < 2) return niceTicks(10 ** lo, 10 ** hi, 4);
+    return labelled(out.sort((a, b) => a - b), (v) => v, true);
   }
 
   // ---- DOM helpers ----------------------------------------------------------------------
@@ -374,8 +366,8 @@
       this.limits = limits;
       this.height = COMPARE ? 300 : 380;
       this.canvas = el("canvas");
-      this.root = el("section", { "data-panel": "fit", "data-run": run.label },
-        el("h2", { text: COMPARE ? `fit: ${run.label}` : "fit: samples, each neuron's contribution ow_j·a_j(x), prediction" }),
+      this.root = el("section", { "data-panel": "fit", "data-run": run.label, "data-same-as": run.same_as || "" },
+        el("h2", { text: COMPARE ? `fit: ${run.label}${run.same_as ? ` = ${run.same_as}, identical` : ""}` : "fit: samples, each neuron's contribution ow_j·a_j(x), prediction" }),
         el("div", { class: "stack" }, this.canvas), this.legend());
       this.banner = divergenceBanner(run);
       if (COMPARE) this.root.prepend(this.banner);
@@ -383,18 +375,20 @@
     legend() {
       const items = [["samples", "#000"], ...this.run.neuronColours.map((c, j) => [legendName(this.run, j), c]), ["prediction", PREDICTION]];
       if (items.length > 12) items.splice(9, items.length - 11, ["…", "#fff"]);
-      return el("div", { class: "readout" }, ...items.map(([t, c]) => {
+      return el("div", { class: "legend" }, ...items.map(([t, c]) => {
         const s = el("span", { class: "swatch" });
         s.style.background = c;
-        return el("span", {}, s, t, "  ");
+        return el("span", {}, s, t);
       }));
     }
     layout() {
       const w = this.canvas.parentElement.clientWidth, h = this.height;
       this.ctx = sizeCanvas(this.canvas, w, h);
-      this.frame = new Frame(MARGIN.left, MARGIN.top, w - MARGIN.left - MARGIN.right, h - MARGIN.top - MARGIN.bottom, this.limits.x, this.limits.y);
+      const left = titledLeft(this.ctx, this.limits.y, 4);
+      this.frame = new Frame(left, MARGIN.top, w - left - MARGIN.right, h - MARGIN.top - MARGIN.bottom, this.limits.x, this.limits.y);
       this.back = offscreen(w, h);
       this.frame.axes(this.back, { xlabel: "x", ylabel: "y" });
+      this.root.dataset.yticks = yTicks(this.limits.y, false, 4).map(([, t]) => t).join(" ");
     }
     draw(k) {
       const run = this.run, ctx = this.ctx, f = this.frame, s = own(run, k);
@@ -403,18 +397,52 @@
       ctx.drawImage(this.back.canvas, 0, 0);
       ctx.restore();
       const { preds, contributions } = predict(run, theta(run, s), run.grid);
+      // A curve beyond the panel runs along its edge, with a triangle where it is farthest.
+      const [lo, hi] = f.ylim, curves = [...contributions.map((c, j) => [c, run.neuronColours[j], legendName(run, j)]), [preds, PREDICTION, "prediction"]];
       ctx.save();
       f.clip(ctx);
-      ctx.lineWidth = 1.6;
-      contributions.forEach((c, j) => { ctx.strokeStyle = run.neuronColours[j]; polyline(ctx, f, run.grid, c); });
-      ctx.lineWidth = 2.6;
-      ctx.strokeStyle = PREDICTION;
-      polyline(ctx, f, run.grid, preds);
+      for (const [c, colour] of curves) {
+        ctx.lineWidth = colour === PREDICTION ? 2.6 : 1.6;
+        ctx.strokeStyle = colour;
+        polyline(ctx, f, run.grid, c.map((v) => Math.max(lo, Math.min(hi, v))));
+      }
       ctx.restore();
+      const marks = [];
+      for (const [c, colour, name] of curves) for (const [i, v] of f.offPanel(c)) { f.dot(ctx, run.grid[i], v, colour); marks.push(name.replace(" ", "-")); }
       run.samples.x.forEach((x, i) => f.dot(ctx, x, run.samples.y[i], "#000", 3.5));
+      this.root.dataset.edgeMarks = marks.join(" ");
       this.root.dataset.step = s;
       this.banner.hidden = !(run.diverged && s === run.last);
     }
+  }
+
+  // The step of a history's lowest finite value (-1 if none).
+  function bestStep(values) {
+    let best = -1;
+    values.forEach((v, k) => { if (Number.isFinite(v) && (best < 0 || v < values[best])) best = k; });
+    return best;
+  }
+
+  // A ring around each line's best step, where it has one (the loss).
+  function bestRings(ctx, f, s) {
+    ctx.save(); ctx.lineWidth = 1.5;
+    for (const l of s.lines) if (l.best >= 0) {
+      ctx.strokeStyle = l.colour;
+      ctx.beginPath(); ctx.arc(f.sx(l.best), f.sy(l.values[l.best]), 6, 0, 2 * Math.PI); ctx.stroke();
+    }
+    ctx.restore();
+  }
+
+  // Under the loss panel's title: each run's best step, and a warning for a run that ended
+  // above where it started (a diverged run has its banner instead).
+  function lossNote(runs, lines) {
+    const name = (run) => (COMPARE ? `${run.label}: ` : "");
+    const best = runs.map((run, i) => `${name(run)}${run.loss_name} ${rounded(run.loss[lines[i].best])} at step ${lines[i].best}`);
+    const worse = runs.filter((run) => !run.diverged && run.loss[run.last] > run.loss[0]);
+    return el("div", { class: "lossnote", "data-best": lines.map((l) => `${l.label}@${l.best}`).join(" "), "data-worse": worse.map((r) => r.label).join(" ") },
+      el("span", { text: `○ best: ${best.join(", ")}` }),
+      ...runs.filter((run) => run.same_as).map((run) => el("div", { text: `${run.label} = ${run.same_as}, identical (dashed over it)` })),
+      ...worse.map((run) => el("div", { class: "worse", text: `${name(run)}ended above its start: ${run.loss_name} ${rounded(run.loss[run.last])} at step ${run.last}, against ${rounded(run.loss[0])} at step 0` })));
   }
 
   // A history's lines, clipped to its frame.
@@ -479,7 +507,8 @@
         const cx = (i % cols) * cw, cy = Math.floor(i / cols) * cellH;
         const values = s.lines.length === 1 ? s.lines[0].values : s.lines.flatMap((l) => Array.from(l.values));
         const log = Boolean(this.opts.log) && logScale(values);
-        const lim = log ? logLimits(s.lines) : historyLimits(values);
+        // Linear limits come with the data (isolated spikes may leave the panel, marked at its edge).
+        const lim = log ? logLimits(s.lines) : [Math.min(...s.lines.map((l) => l.limits[0])), Math.max(...s.lines.map((l) => l.limits[1]))];
         // Room for the widest y label, so none is cut at the panel's left edge.
         const widest = Math.max(...yTicks(log ? lim.map(Math.log10) : lim, log, yt).map(([, t]) => this.ctx.measureText(t).width));
         const left = Math.max(m.left, Math.ceil(widest) + 10);
@@ -508,8 +537,10 @@
       f.axes(ctx, { title: s.title, ...this.ticks });
       historyLines(ctx, f, s, 1, 0.3);
       s.lines.forEach((l, n) => { for (const [k, v] of this.outside[i][n]) f.dot(ctx, k, v, l.colour); });
+      bestRings(ctx, f, s);
       paste(this.faint, ctx.getImageData(x, y, w, h), x, y);
       historyLines(ctx, f, s, 1.8, 1);
+      bestRings(ctx, f, s);
       paste(this.strong, ctx.getImageData(x, y, w, h), x, y);
       this.painted[i] = true;
       if (this.painted.every(Boolean)) this.paper = null;
@@ -730,11 +761,13 @@
       ctx.font = FONT; ctx.fillStyle = "#444"; ctx.strokeStyle = "#444";
       ctx.textAlign = "left"; ctx.textBaseline = "middle";
       // Ticks cross the bar itself: a dash beside a label would read as a minus sign.
-      for (const v of logTicks(bar.ylim)) {
+      const ticks = logTicks(bar.ylim);
+      for (const [v, label] of ticks) {
         const py = Math.round(bar.sy(v)) + 0.5;
         ctx.beginPath(); ctx.moveTo(bar.x, py); ctx.lineTo(bar.x + bar.w, py); ctx.stroke();
-        ctx.fillText(tickLabel(v, v), bar.x + bar.w + 4, py);
+        ctx.fillText(label, bar.x + bar.w + 4, py);
       }
+      this.root.dataset.colourTicks = ticks.map(([, label]) => label).join(" ");
       ctx.translate(bar.x + bar.w + 48, bar.y + bar.h / 2); ctx.rotate(Math.PI / 2);
       ctx.textAlign = "center"; ctx.fillText(`${this.run.loss_name} (log scale)`, 0, 0);
       ctx.restore();
@@ -759,7 +792,8 @@
     layoutCurve(w, h) {
       const [grid] = this.axes, losses = this.run.loss;
       const values = [...this.loss, ...losses.subarray(0, this.last + 1)].filter((v) => Number.isFinite(v) && v < Number.MAX_VALUE);
-      const f = new Frame(MARGIN.left, 12, w - MARGIN.left - MARGIN.right, h - 12 - 34, [grid[0], grid[grid.length - 1]], padded(Math.min(...values), Math.max(...values)));
+      const ylim = padded(Math.min(...values), Math.max(...values)), left = titledLeft(this.back, ylim, 5);
+      const f = new Frame(left, 12, w - left - MARGIN.right, h - 12 - 34, [grid[0], grid[grid.length - 1]], ylim);
       this.frame = f;
       const ctx = this.back;
       f.axes(ctx, { xticks: 5, yticks: 5 });
@@ -877,8 +911,9 @@
   const fits = RUNS.map((run) => new FitPanel(run, limits));
   const lossPanel = new HistoryPanel("loss", COMPARE ? "loss per step (shared axes)" : `${RUNS[0].loss_name} per step`, [{
     title: "", last: LAST,
-    lines: RUNS.map((run, i) => ({ label: COMPARE ? `${run.label}` : run.loss_name, colour: COMPARE ? RUN_COLOURS[i] : "#1f77b4", values: run.loss })),
+    lines: RUNS.map((run, i) => ({ label: COMPARE ? `${run.label}` : run.loss_name, colour: COMPARE ? RUN_COLOURS[i] : "#1f77b4", values: run.loss, limits: run.limits.loss, best: bestStep(run.loss), dashed: Boolean(run.same_as) })),
   }], { wide: COMPARE, height: COMPARE ? 260 : 300, log: true });
+  lossPanel.root.querySelector("h2").after(lossNote(RUNS, lossPanel.series[0].lines));
   const values = RUNS.map((run) => new ValuesPanel(run));
   if (COMPARE) {
     for (const p of fits) main.append(p.root);
@@ -887,15 +922,15 @@
     panels.push(...fits, lossPanel, ...values);
   } else {
     const run = RUNS[0];
-    const series = (arrays, prefix) => run.names.map((name, i) => {
+    const series = (arrays, limits, prefix) => run.names.map((name, i) => {
       const frozen = run.frozen.includes(name);
       return { title: `${prefix(name)}${frozen ? "  (frozen)" : ""}`, last: run.last,
-        lines: [{ label: prefix(name), colour: colourOf(run, name), values: arrays[i], dashed: frozen }] };
+        lines: [{ label: prefix(name), colour: colourOf(run, name), values: arrays[i], limits: limits[i], dashed: frozen }] };
     });
     // One row per neuron when each has few parameters (iw, b, ow), else four to a row.
     const columns = Math.min(4, Math.max(...run.neurons.map((ps) => ps.length)));
-    const grads = new HistoryPanel("gradients", `∂${run.loss_name}/∂θ per step, every parameter`, series(run.grads, (n) => `∂${run.loss_name}/∂${n}`), { wide: true, columns });
-    const params = new HistoryPanel("params", "every parameter's trajectory", series(run.params, (n) => n), { wide: true, columns });
+    const grads = new HistoryPanel("gradients", `∂${run.loss_name}/∂θ per step, every parameter`, series(run.grads, run.limits.grads, (n) => `∂${run.loss_name}/∂${n}`), { wide: true, columns });
+    const params = new HistoryPanel("params", "every parameter's trajectory", series(run.params, run.limits.params, (n) => n), { wide: true, columns });
     main.append(fits[0].root, values[0].root, lossPanel.root, grads.root, params.root);
     lossPanel.root.classList.add("wide");
     panels.push(fits[0], values[0], lossPanel, grads, params);
@@ -934,11 +969,13 @@
     if (single) single.hidden = !(RUNS[0].diverged && k === LAST);
   }
 
-  // Go to step k: every panel, the slider, the box and the URL follow. Returns the redraw's ms.
-  function seek(k) {
+  // Go to step k: every panel, the slider, the box and the URL follow; playback goes on from
+  // k. Returns the redraw's ms.
+  function seek(k, ticking = false) {
     k = Math.max(0, Math.min(LAST, Math.round(Number(k))));
     if (!Number.isFinite(k)) return 0;
     const t0 = performance.now();
+    if (playing && !ticking) playing = { t0, k0: k };
     current = k;
     draw(k);
     const ms = performance.now() - t0;
@@ -961,10 +998,11 @@
     play.textContent = playing ? "❚❚ pause" : "▶ play";
     play.dataset.playing = String(Boolean(playing));
   }
+  // A frame's timestamp may precede the press of play that scheduled it: never step back.
   function tick(now) {
     if (!playing) return;
-    const k = playing.k0 + Math.floor(((now - playing.t0) / 1000) * DATA.fps * Number(speed.value));
-    if (k !== current) seek(Math.min(k, LAST));
+    const k = playing.k0 + Math.floor((Math.max(0, now - playing.t0) / 1000) * DATA.fps * Number(speed.value));
+    if (k > current) seek(Math.min(k, LAST), true);
     if (current >= LAST) setPlaying(false);
     else requestAnimationFrame(tick);
   }

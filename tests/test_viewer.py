@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from nnreel import limits, plots_template, viewer
+from nnreel import limits, plots_template
 from nnreel.artifacts import write_samples
 from nnreel.checkpoints import encode_run
 from nnreel.config import DataConfig, ModelConfig, TrainConfig, parse_config
@@ -177,19 +177,24 @@ def test_the_committed_plots_template_inlines_the_vendored_libraries() -> None:
         assert f'version="{version}"' in build or f'"{version}"' in build, folder
 
 
+def panel(values: list[float]) -> tuple[float, float]:
+    """The y-limits of a healthy run's history panel, in the page and the film alike."""
+    return limits.history_limits([values], [len(values)])
+
+
 def test_a_history_panel_clips_isolated_spikes_and_keeps_a_steady_descent() -> None:
     rng = random.Random(3)
     tail = [4.0 + 0.01 * rng.random() for _ in range(600)]
     descent = [4.0 + 10 * 0.6**k for k in range(12)]
-    lo, hi = viewer.history_limits(descent + tail)
+    lo, hi = panel(descent + tail)
     assert lo < 4.0 and hi >= descent[0]  # every step on the panel
     spiky = [*tail[:300], 40.0, 35.0, *tail[300:]]
-    lo, hi = viewer.history_limits(spiky)
+    lo, hi = panel(spiky)
     assert lo < 4.0 and 4.01 < hi < 4.1  # the spike leaves it
-    jump = [-5.0, *tail]  # one step far away is a spike, even the first
-    assert viewer.history_limits(jump)[0] > 3.9
-    swing = [30.0, -30.0, 20.0, *tail]  # a swing to and fro is no steady descent
-    lo, hi = viewer.history_limits(swing)
-    assert lo > 3.9 and hi < 4.1
+    jump = [-5.0, *tail]  # the first step stays on the panel, however far
+    assert panel(jump)[0] < -5.0
+    swing = [30.0, -300.0, 20.0, 25.0, *tail]  # past the first step, a swing is no descent
+    lo, hi = panel(swing)
+    assert -300 < lo < 3.9 and hi > 30.0
     few = [1.0, 5.0, 2.0]  # no bulk to speak of: every value
-    assert viewer.history_limits(few) == limits.padded(1.0, 5.0)
+    assert panel(few) == limits.padded(1.0, 5.0)

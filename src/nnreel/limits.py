@@ -79,12 +79,18 @@ def quantile(ordered: Sequence[float], q: float) -> float:
 
 
 def run_in(history: Sequence[float], lo: float, hi: float) -> Sequence[float]:
-    """The first values of a history while they head steadily into [lo, hi] from outside it:
-    training settling in, which a panel shows in full however far it starts."""
+    """The first values of a history while they lie beyond [lo, hi] on one side and head
+    steadily toward it: training settling in, which a panel shows in full however far it
+    starts. The first value is always one of them, so step 0 is always on its panel."""
+    above = bool(history) and history[0] > hi
+
+    def gap(v: float) -> float:  # how far outside the range, on the start's side
+        return v - hi if above else lo - v
+
     k = 0
-    while k < len(history) and not lo <= history[k] <= hi:
-        if k and (history[k] - history[k - 1]) * (history[0] - hi) > 0:
-            break  # turned away from the range
+    while k < len(history) and math.isfinite(history[k]) and gap(history[k]) > 0:
+        if k and gap(history[k]) > gap(history[k - 1]):
+            break  # turned away
         k += 1
     return history[:k]
 
@@ -93,7 +99,7 @@ def history_limits(histories: Sequence[Sequence[float]], typical: Sequence[int])
     """y-limits of a history panel: linear, over every value, unless isolated spikes or a
     divergence would make the rest DWARF times flatter; then those leave the panel (marked at
     its edge). Spikes are judged on each history's first `typical` values (those before its run
-    diverged); the start of every history, and its run-in, always stay on the panel."""
+    diverged); a steady run-in from the first step always stays on the panel."""
     values = [v for h in histories for v in h if math.isfinite(v)] or [0.0]
     judged = sorted(v for h, n in zip(histories, typical, strict=True) for v in h[:n])
     judged = [v for v in judged if math.isfinite(v)] or sorted(values)
@@ -101,10 +107,11 @@ def history_limits(histories: Sequence[Sequence[float]], typical: Sequence[int])
     starts = [
         v
         for h, n in zip(histories, typical, strict=True)
-        for v in run_in(h[: max(n, 1)], lo, hi)
+        for v in run_in(h[:n], lo, hi)
         if math.isfinite(v)
     ]
     lo, hi = min(lo, *starts, hi), max(hi, *starts, lo)
-    if max(values) - min(values) > DWARF * (hi - lo):
-        return padded(lo, hi)
-    return padded(min(values), max(values))
+    if max(values) - min(values) <= DWARF * (hi - lo):
+        lo, hi = min(values), max(values)
+    wide = padded(lo, hi)
+    return wide if all(map(math.isfinite, wide)) else (lo, hi)  # no room to pad near overflow

@@ -13,7 +13,6 @@ import base64
 import hashlib
 import html
 import json
-import math
 import struct
 from collections.abc import Sequence
 from typing import Any
@@ -21,13 +20,11 @@ from typing import Any
 from nnreel.checkpoints import Run
 from nnreel.io import package_text
 from nnreel.landscape import Landscape, faithfulness
-from nnreel.limits import curve_limits, dense_grid, padded
+from nnreel.limits import curve_limits, dense_grid, healthy, history_limits
 from nnreel.network import Samples, neuron_params
 
 FORMAT = "nnreel-viewer/1"
 SPEEDS = (0.25, 0.5, 1, 2, 4, 8)  # playback speeds offered, as multiples of video.fps
-BULK = (0.02, 0.98)  # the quantiles a history's panel holds when a few values dwarf the rest
-RUN_IN = 3  # steps from the start, at least, that move steadily toward the bulk: a descent
 
 
 def packed(values: Sequence[float]) -> str:
@@ -48,43 +45,6 @@ def axis_title(land: Landscape, i: int) -> str:
     if land.mode == "pca" and share > 0:
         return f"{land.labels[i]} ({100 * share:.3g}% of the path's variance)"
     return land.labels[i]
-
-
-def quantile(ordered: Sequence[float], q: float) -> float:
-    """The q-quantile of sorted values, linearly interpolated."""
-    pos = (len(ordered) - 1) * q
-    i, f = int(pos), pos - int(pos)
-    return ordered[i] + f * (ordered[i + 1] - ordered[i]) if i + 1 < len(ordered) else ordered[i]
-
-
-def run_in(values: Sequence[float], lo: float, hi: float) -> list[float]:
-    """The values from the first step on that lie beyond [lo, hi] on one side and move
-    steadily toward it, if there are at least RUN_IN of them: the start of learning."""
-    out: list[float] = []
-    for v in values:
-        if not (math.isfinite(v) and (v < lo or v > hi)):
-            break
-        edge = hi if v > hi else lo
-        if out and ((v > hi) != (out[-1] > hi) or abs(v - edge) > abs(out[-1] - edge)):
-            return []
-        out.append(v)
-    return out if len(out) >= RUN_IN else []
-
-
-def history_limits(values: Sequence[float]) -> tuple[float, float]:
-    """y-limits of a history panel: all its values, or, when a few dwarf the rest, the bulk
-    between the BULK quantiles and any run-in from the first step. Only isolated spikes leave
-    the panel (marked at its edge); a steady descent at the start never does."""
-    ordered = sorted(v for v in values if math.isfinite(v))
-    if not ordered:
-        return -1.0, 1.0
-    lo, hi = ordered[0], ordered[-1]
-    bulk_lo, bulk_hi = quantile(ordered, BULK[0]), quantile(ordered, BULK[1])
-    if hi - lo > 4 * (bulk_hi - bulk_lo) > 0:
-        start = run_in(values, bulk_lo, bulk_hi)
-        lo, hi = min([bulk_lo, *start]), max([bulk_hi, *start])
-    wide = padded(lo, hi)
-    return wide if all(map(math.isfinite, wide)) else (lo, hi)  # no room to pad near overflow
 
 
 def landscape_data(land: Landscape) -> dict[str, Any]:
@@ -117,6 +77,10 @@ def run_data(
     arch = run.config.model.arch
     names = run.names
     grid = dense_grid(samples[0], grid_points)
+
+    def limits(values: list[float]) -> tuple[float, float]:  # as the film's history panels
+        return history_limits([values], [healthy(run)])
+
     return {
         "label": label,
         "summary": describe(run),
@@ -135,9 +99,9 @@ def run_data(
         "fit_ylim": fit_ylim or curve_limits([(run, samples)], grid),
         "loss": packed([s.loss for s in run.steps]),
         "limits": {
-            "loss": history_limits([s.loss for s in run.steps]),
-            "params": [history_limits([s.params[i] for s in run.steps]) for i in range(len(names))],
-            "grads": [history_limits([s.grads[i] for s in run.steps]) for i in range(len(names))],
+            "loss": limits([s.loss for s in run.steps]),
+            "params": [limits([s.params[i] for s in run.steps]) for i in range(len(names))],
+            "grads": [limits([s.grads[i] for s in run.steps]) for i in range(len(names))],
         },
         "params": [packed([s.params[i] for s in run.steps]) for i in range(len(names))],
         "grads": [packed([s.grads[i] for s in run.steps]) for i in range(len(names))],

@@ -474,3 +474,18 @@ def test_a_path_of_one_step_says_what_its_plane_is_and_that_its_share_is_undefin
     assert not past[0].get_visible()
     frame.update(1)  # the point stays at step 0: the frame says why
     assert past[0].get_visible()
+
+
+def test_the_curve_marks_where_the_path_starts_and_ends_and_nothing_piles_up() -> None:
+    """The lesson settles by step 15 of 600: no faint dot per step piles up where it settles."""
+    run, samples = trained({"model": {"output_bias": True}, "train": {"frozen": ALL_BUT_OB}})
+    land = L.landscape(run, samples, LandscapeConfig(resolution=41))
+    ax = Figure().add_subplot()
+    panel = draw_landscape(ax, land)
+    static = [line for line in ax.lines if line not in panel.artists]
+    marked = [line for line in static if line.get_marker() not in (None, "None", "")]
+    (x,) = land.tracks[0].coords
+    ends = [(x[0], land.tracks[0].loss[0]), (x[-1], land.tracks[0].loss[-1])]
+    points = [np.asarray(line.get_xydata()) for line in marked]
+    assert all(len(p) == 1 for p in points)
+    assert sorted(tuple(p[0]) for p in points) == sorted(ends)

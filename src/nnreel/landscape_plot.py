@@ -189,7 +189,10 @@ class LandscapePanel:
         grid, values = land.axes[0], land.loss[0]
         ax.plot(grid, values, color="black", lw=1.2 * s)
         (x,) = t.coords
-        ax.plot(x, t.loss, "o", color="tab:blue", ms=2.5 * s, alpha=0.3, mew=0)
+        # Where the path starts and ends, as on a plane: faint dots at every step would pile
+        # up where training settles and look like a visited point.
+        ax.plot(x[0], t.loss[0], "o", mfc="none", mec="tab:blue", ms=5 * s, mew=1.2 * s)
+        ax.plot(x[-1], t.loss[-1], "x", color="tab:blue", ms=5 * s, mew=1.2 * s)
         lo, hi = min(*values, *t.loss), max(*values, *t.loss)
         self.ylim = padded(lo, hi)
         ax.set_xlim(grid[0], grid[-1])

@@ -489,3 +489,26 @@ def test_the_curve_marks_where_the_path_starts_and_ends_and_nothing_piles_up() -
     points = [np.asarray(line.get_xydata()) for line in marked]
     assert all(len(p) == 1 for p in points)
     assert sorted(tuple(p[0]) for p in points) == sorted(ends)
+
+
+def test_identical_runs_in_a_comparison_say_so_and_both_show() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgb
+
+    from nnreel.compare import identical, loss_figure
+
+    a, samples = trained({"train": {"steps": 20}})
+    b, _ = trained({"train": {"steps": 20, "lr": 0.02}})
+    runs = {"a": (a, samples), "b": (b, samples), "c": (a, samples)}
+    twins = identical(runs)
+    assert twins == {"c": "a"}
+    fig = loss_figure({name: run for name, (run, _) in runs.items()}, twins)
+    legend = fig.axes[0].get_legend()
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == ["a", "b", "c (= a, identical)"]
+    canvas: Any = FigureCanvasAgg(fig)  # Agg's calls are untyped
+    canvas.draw()
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+    for line in fig.axes[0].lines:  # each run's colour shows, c's dashes over a's line
+        colour = np.array([round(255 * c) for c in to_rgb(line.get_color())])
+        assert (np.abs(rgb - colour).sum(axis=-1) < 30).sum() > 200, line.get_label()

@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import dvc.api
 import imageio_ffmpeg
@@ -102,18 +103,40 @@ def encode(dirs: list[Path], out: Path, fps: int, hold: int) -> None:
         subprocess.run([*args, "-f", "mp4", str(tmp)], check=True)
 
 
-def loss_plot(runs: dict[str, Run], out: Path) -> None:
-    """Every run's loss per step on one titled, labelled axis."""
+def identical(runs: dict[str, tuple[Run, Samples]]) -> dict[str, str]:
+    """Each run whose every step and sample equals an earlier run's, mapped to that run."""
+
+    def result(name: str) -> tuple[Any, ...]:
+        run, samples = runs[name]
+        return run.names, run.steps, samples
+
+    twins: dict[str, str] = {}
+    for i, b in enumerate(runs):
+        same = [a for a in list(runs)[:i] if a not in twins and result(a) == result(b)]
+        if same:
+            twins[b] = same[0]
+    return twins
+
+
+def called(name: str, twins: dict[str, str]) -> str:
+    """A run's name in a shared picture, saying which earlier run it is identical to."""
+    return f"{name} (= {twins[name]}, identical)" if name in twins else name
+
+
+def loss_figure(runs: dict[str, Run], twins: dict[str, str]) -> Figure:
+    """Every run's loss per step on one titled, labelled axis; a run identical to an earlier
+    one is dashed over it and says so, so both show."""
     fig = Figure(figsize=(9, 5), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     for name, run in runs.items():
-        ax.plot([s.step for s in run.steps], [s.loss for s in run.steps], label=name)
+        steps, losses = [s.step for s in run.steps], [s.loss for s in run.steps]
+        ax.plot(steps, losses, "--" if name in twins else "-", label=called(name, twins))
     loss_axis(ax, [s.loss for run in runs.values() for s in run.steps])
     names = sorted({run.config.train.loss.upper() for run in runs.values()})
     ax.set(xlabel="step", ylabel=" or ".join(names), title=f"{' or '.join(names)} per step")
     ax.legend()
     ax.grid(alpha=0.3)
-    save_png(fig, out)
+    return fig
 
 
 def at_least(least: int) -> Callable[[str], int]:
@@ -141,8 +164,9 @@ def write_film(runs: dict[str, tuple[Run, Samples]], out: Path, args: argparse.N
         render_frames(runs, spread(last, args.frames), dirs)
         hold = video.hold_frames(args.fps, args.hold)
         encode(dirs, out / "compare.mp4", args.fps, hold)
-    loss_plot({rev: run for rev, (run, _) in runs.items()}, out / "loss.png")
-    write_shared_landscape(runs, out)
+    twins = identical(runs)
+    save_png(loss_figure({rev: run for rev, (run, _) in runs.items()}, twins), out / "loss.png")
+    write_shared_landscape({called(name, twins): pair for name, pair in runs.items()}, out)
 
 
 def publish(staged: Path, out: Path) -> list[Path]:

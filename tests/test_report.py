@@ -55,9 +55,9 @@ def write_inputs(
     names = Net(model.arch).names
     write_lines(CHECKPOINTS, encode_run(names, made_by(model, trained), steps))
     landscape_stage.main()
-    for folder, steps in (("frames", range(3)), ("preview", (0, 2))):
+    for folder, shown in (("frames", range(3)), ("preview", (0, 2))):
         Path("data", folder).mkdir(parents=True)
-        for step in steps:
+        for step in shown:
             pixels = np.full((200, 200, 3), 80 * step, np.uint8)
             iio.imwrite(f"data/{folder}/frame_{step:06d}.png", pixels)
 

@@ -48,6 +48,7 @@ bench: $(STAMP)
 	python benchmarks/bench_landscape.py
 	python benchmarks/bench_viewer.py
 	python benchmarks/bench_sweep.py
+	python benchmarks/bench_scale.py
 
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools).
 lock: $(STAMP)

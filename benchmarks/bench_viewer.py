@@ -2,9 +2,11 @@
 
     python benchmarks/bench_viewer.py
 
-Builds the page of the default run (601 steps), of the same run trained for 10,000 steps and
-of a bigger network (`model.hidden=[8,8] model.activation=tanh train=adam train.steps=1500`:
-96 parameters, so 192 small histories and a 96-row table), each with its loss landscape (a
+Builds the page of the default run (601 steps), of the same run trained for 10,000 steps, of
+a bigger network (`model.hidden=[8,8] model.activation=tanh train=adam train.steps=1500`:
+96 parameters, so 192 small histories and a 96-row table) and of the widest ones the config
+allows (`model.hidden=[64]` and `[64,64]`, tanh, adam at lr 0.01, 600 steps: 192 and 4,352
+parameters; the default lr diverges at step 1 there), each with its loss landscape (a
 101 by 101 grid) as the viewer stage writes it, opens each from file:// in the system
 Chromium, and prints:
 - the file size, against its budget (1 MB for the default run, 8 MB for the bigger ones);
@@ -52,6 +54,17 @@ CASES = (
         ),
         8 * MB,
     ),
+    *(
+        (
+            f"{'x'.join(map(str, hidden))} tanh adam",
+            Config(
+                model=ModelConfig(hidden=hidden, activation="tanh"),
+                train=TrainConfig(optimizer="adam", lr=0.01),
+            ),
+            8 * MB,
+        )
+        for hidden in ([64], [64, 64])
+    ),
 )
 
 
@@ -91,7 +104,7 @@ def main() -> None:
         sys.exit("bench_viewer needs Chromium: apt-get install chromium")
     print("viewer page in headless Chromium (figures on a shared machine are noisy)")
     print(
-        f"{'run':<14} {'steps':>6} {'size MB':>8} {'/budget':>7} {'first ms':>9} {'/1000':>6} "
+        f"{'run':<16} {'steps':>6} {'size MB':>8} {'/budget':>7} {'first ms':>9} {'/1000':>6} "
         f"{'p50 ms':>7} {'p95 ms':>7} {'/16':>5}"
     )
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
@@ -101,7 +114,7 @@ def main() -> None:
             size = path.stat().st_size
             first, p50, p95 = measure(browser, path)
             print(
-                f"{name:<14} {cfg.train.steps + 1:>6} {size / MB:>8.3f} {size / budget:>7.2f} "
+                f"{name:<16} {cfg.train.steps + 1:>6} {size / MB:>8.3f} {size / budget:>7.2f} "
                 f"{first:>9.0f} {first / 1000:>6.2f} {p50:>7.2f} {p95:>7.2f} {p95 / 16:>5.2f}"
             )
         browser.close()

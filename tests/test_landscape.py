@@ -22,6 +22,7 @@ from nnreel.compare_landscape import write_shared_landscape
 from nnreel.config import LandscapeConfig, parse_config
 from nnreel.errors import ConfigError
 from nnreel.io import ArtifactError, read_artifact
+from nnreel.landscape_file import read_landscape, write_landscape
 from nnreel.landscape_plot import draw_landscape, loss_ticks, tick_text
 from nnreel.network import Net
 from nnreel.render import FrameRenderer
@@ -512,3 +513,29 @@ def test_identical_runs_in_a_comparison_say_so_and_both_show() -> None:
     for line in fig.axes[0].lines:  # each run's colour shows, c's dashes over a's line
         colour = np.array([round(255 * c) for c in to_rgb(line.get_color())])
         assert (np.abs(rgb - colour).sum(axis=-1) < 30).sum() > 200, line.get_label()
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        ["steps", "loss", "residual", "coords"],  # the path stops early, consistently
+        ["coords"],
+        ["residual"],
+    ],
+)
+def test_a_landscape_file_whose_path_is_cut_short_is_refused(
+    tmp_path: Path, cut: list[str]
+) -> None:
+    raw = {"train": {"steps": 30}, "landscape": {"resolution": 11}}
+    cfg = parse_config(raw)
+    run, samples = trained(raw)
+    path = tmp_path / "landscape.json"
+    write_landscape(L.landscape(run, samples, cfg.landscape), cfg, path)
+    assert read_landscape(cfg, run, path).tracks[0].steps == list(range(31))
+    value = json.loads(path.read_text("utf-8"))
+    track = value["tracks"][0]
+    for key in cut:
+        track[key] = [c[:20] for c in track[key]] if key == "coords" else track[key][:20]
+    path.write_text(json.dumps(value), "utf-8")
+    with pytest.raises(ArtifactError, match=r"\(rebuild it with: dvc repro -f landscape\)$"):
+        read_landscape(cfg, run, path)

@@ -12,6 +12,7 @@ from typing import Any
 import imageio.v3 as iio
 import numpy as np
 import pytest
+from ruamel.yaml import YAML
 
 from nnreel import metrics
 from nnreel.artifacts import write_samples
@@ -26,6 +27,7 @@ from nnreel.stages import video as video_stage
 from nnreel.stages import viewer as viewer_stage
 from nnreel.training import seeded_training
 from tests.conftest import reference_samples
+from tests.repo import ROOT
 
 REPORTS = Path("reports")
 XS, YS = [0.0, 1.0, 2.0, 3.0], [1.0, 1.5, 3.0, 4.0]
@@ -240,3 +242,22 @@ def test_parameter_paths_hold_every_step_of_every_parameter_exactly() -> None:
     assert seen == {
         (st.step, name): value for st in steps for name, value in zip(names, st.params, strict=True)
     }
+
+
+def test_git_keeps_only_outputs_that_stay_small_however_long_the_run(project: Path) -> None:
+    model, cfg = ModelConfig(), TrainConfig(steps=5000)
+    write_inputs(model, cfg, trained_steps(model, cfg, XS, YS), (XS, YS))
+    params = json.loads(Path("params.yaml").read_text("utf-8"))
+    params["render"]["every"] = 2500
+    Path("params.yaml").write_text(json.dumps(params), "utf-8")
+    for k, step in ((2, 5000), (1, 2500)):
+        Path(f"data/frames/frame_{k:06d}.png").rename(f"data/frames/frame_{step:06d}.png")
+    viewer_stage.main()
+    report.main()
+    assert Path("reports/history.tsv").stat().st_size > 1_000_000  # long enough to tell
+    stages = YAML(typ="safe", pure=True).load(ROOT / "dvc.yaml")["stages"]
+    outs = [out for name in ("report", "viewer") for out in stages[name]["outs"]]
+    in_git = [next(iter(o)) for o in outs if isinstance(o, dict) and not o[next(iter(o))]["cache"]]
+    assert "reports/report.md" in in_git
+    sizes = {path: Path(path).stat().st_size for path in in_git}
+    assert sum(sizes.values()) <= 1_000_000, sizes

@@ -260,3 +260,30 @@ def test_a_csv_that_is_no_small_regular_file_is_refused_before_it_is_read(
     line = validate_says(f"data: {{target: csv, csv: '{path}'}}\n", capsys)
     reason = "not a regular file" if kind != "too big" else "12,000,004 bytes, more than"
     assert line.startswith(f"nnreel validate: error: {path}: {reason}")
+
+
+@pytest.mark.parametrize(
+    ("module", "output"), [(generate, "data/samples.json"), (train, "data/checkpoints.jsonl")]
+)
+def test_a_full_disk_is_one_line_and_exit_2_and_the_old_output_stays(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    module: ModuleType,
+    output: str,
+) -> None:
+    monkeypatch.chdir(project(tmp_path, "train: {steps: 20}\n"))
+    run_stage("generate", generate.main)
+    run_stage("train", train.main)
+    before = Path(output).read_bytes()
+    # The stage writes beside its output first; there, every write fails as on a full disk.
+    spare = Path(output).with_name(f".{Path(output).name}.tmp")
+    spare.symlink_to("/dev/full")
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as stop:
+        run_stage(module.__name__.rsplit(".", 1)[1], module.main)
+    assert stop.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"nnreel {module.__name__.rsplit('.', 1)[1]}: error: no space left")
+    assert Path(output).read_bytes() == before
+    assert not os.path.lexists(spare)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -118,6 +119,18 @@ def test_damaged_checkpoints_are_detected(
     lines = lines_of(run(replace(DEFAULT, steps=5), samples), Net(Architecture()).names)
     with pytest.raises(CheckpointError, match=message):
         decode_run(damage(lines))
+
+
+@pytest.mark.parametrize("number", ["9" * 5001, "9" * 400, "-" + "9" * 400])
+@pytest.mark.parametrize("key", ['"loss"', '"iw1"', '"ow1"'])
+def test_a_number_no_float_can_hold_is_damage_named_in_one_short_line(
+    samples: Samples, number: str, key: str
+) -> None:
+    lines = lines_of(run(replace(DEFAULT, steps=3), samples), Net(Architecture()).names)
+    lines[2] = re.sub(key + r": [^,}]*", f"{key}: {number}", lines[2], count=1)
+    with pytest.raises(CheckpointError, match=r"^line 3: ") as info:
+        decode_run(lines)
+    assert len(str(info.value)) < 200
 
 
 def test_two_runs_give_identical_checkpoint_text(samples: Samples) -> None:

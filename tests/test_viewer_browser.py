@@ -828,3 +828,81 @@ def test_identical_runs_in_a_comparison_are_said_to_be_and_both_show(
     # a's line (#1f77b4) shows between the dashes of b's (#d62728) drawn over it.
     assert p.evaluate(COLOUR_PIXELS, [0x1F, 0x77, 0xB4]) > 300
     assert p.evaluate(COLOUR_PIXELS, [0xD6, 0x27, 0x28]) > 300
+
+
+@pytest.mark.slow
+def test_dvc_plots_diff_of_hostile_revision_names_runs_no_script_and_fits_the_page(
+    tab: Any, open_page: Callable[..., Page], tmp_path: Path
+) -> None:
+    from PIL import Image
+    from ruamel.yaml import YAML
+
+    repo = tmp_path / "plots"
+    (repo / "reports/preview").mkdir(parents=True)
+    run(repo, "git", "init", "-q")
+    run(repo, "dvc", "init", "-q")
+    shutil.copy(ROOT / ".dvc/config", repo / ".dvc/config")
+    shutil.copy(ROOT / ".dvc/offline_plots.html", repo / ".dvc/offline_plots.html")
+    shutil.copytree(ROOT / ".dvc/plots", repo / ".dvc/plots")
+    yaml = YAML(typ="safe", pure=True)
+    yaml.dump({"plots": yaml.load(ROOT / "dvc.yaml")["plots"]}, repo / "dvc.yaml")
+    rows = [f"{k}\t{5.0 / (k + 1)!r}" for k in range(20)]
+    (repo / "reports/history.tsv").write_text("step\tloss\n" + "\n".join(rows) + "\n")
+    rows = [f"{k}\t{p}\t{k * s!r}" for k in range(20) for p, s in (("w", 0.1), ("b", -0.2))]
+    (repo / "reports/paths.tsv").write_text("step\tparam\tvalue\n" + "\n".join(rows) + "\n")
+    Image.new("RGB", (1600, 1000), "navy").save(repo / "reports/final_frame.png")
+    Image.new("RGB", (800, 800), "navy").save(repo / "reports/landscape.png")
+    Image.new("RGB", (800, 500), "navy").save(repo / "reports/preview/training.gif")
+    in_image_caption, in_plot_data = "<svg/onload=alert(1)>", "</script><script>alert(2)</script>"
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "a")
+    run(repo, "git", "branch", in_image_caption)
+    run(repo, "git", "branch", in_plot_data)
+    (repo / "reports/history.tsv").write_text("step\tloss\n0\t6.0\n1\t1.0\n")
+    run(repo, "dvc", "plots", "diff", in_image_caption, "-o", "drawn")
+    run(repo, "dvc", "plots", "diff", in_image_caption, in_plot_data, "-o", "cut")
+
+    dialogs: list[str] = []
+    warnings: list[str] = []
+
+    def dialog(d: Any) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    def console(m: Any) -> None:
+        if m.type == "warning":
+            warnings.append(m.text)
+
+    tab.on("dialog", dialog)
+    tab.on("console", console)
+    try:
+        page = open_page(repo / "drawn/index.html", ready=".vega-embed canvas")
+        p = page.page
+        p.wait_for_function("document.querySelectorAll('.vega-embed canvas').length == 2")
+        p.wait_for_function("[...document.images].every(i => i.complete)")
+        assert dialogs == [] and warnings == []
+        assert [u for u in page.requests if not u.startswith("file:")] == []
+        assert all("Content Security Policy" in e for e in page.errors), page.errors
+        drawn = p.evaluate(
+            "() => [...document.querySelectorAll('.vega-embed canvas')].map(c => {"
+            " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            " let n = 0; for (let i = 3; i < d.length; i += 4) n += d[i] > 0; return n; })"
+        )
+        assert len(drawn) == 2 and min(drawn) > 500
+        width = p.evaluate("innerWidth")
+        assert p.evaluate("document.documentElement.scrollWidth") <= width
+        boxes = p.evaluate(
+            "[...document.images].map(i => { const r = i.getBoundingClientRect();"
+            " return [r.right, r.width / r.height, i.naturalWidth / i.naturalHeight]; })"
+        )
+        assert len(boxes) == 6
+        for right, shown, natural in boxes:
+            assert right <= width and shown == pytest.approx(natural, rel=0.01)
+
+        page = open_page(repo / "cut/index.html", ready="p.cut")
+        assert dialogs == []
+        assert page.page.locator("p.cut").count() == 2
+        assert all("Content Security Policy" in e for e in page.errors), page.errors
+    finally:
+        tab.remove_listener("dialog", dialog)
+        tab.remove_listener("console", console)

@@ -16,7 +16,7 @@ from typing import Any
 
 from nnreel.architecture import param_names
 from nnreel.config import Config, parse_config
-from nnreel.errors import CheckpointError, ConfigError
+from nnreel.errors import CheckpointError, ConfigError, quoted
 
 FORMAT = "nnreel-checkpoints/1"
 
@@ -96,6 +96,13 @@ def _fail(number: int, problem: str) -> CheckpointError:
     return CheckpointError(f"line {number}: {problem}")
 
 
+def _finite(value: float | int) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer beyond the largest float
+        return False
+
+
 def _floats(number: int, record: dict[str, Any], key: str, names: list[str]) -> list[float]:
     values = record.get(key)
     if not isinstance(values, dict) or sorted(values) != sorted(names):
@@ -103,7 +110,7 @@ def _floats(number: int, record: dict[str, Any], key: str, names: list[str]) -> 
     out = [values[n] for n in names]
     if not all(isinstance(v, float | int) and not isinstance(v, bool) for v in out):
         raise _fail(number, f"'{key}' holds a value that is not a number")
-    if not all(map(math.isfinite, out)):
+    if not all(map(_finite, out)):
         raise _fail(number, f"'{key}' holds a value that is not finite")
     return [float(v) for v in out]
 
@@ -113,6 +120,8 @@ def _json(number: int, line: str) -> dict[str, Any]:
         value = json.loads(line, parse_constant=lambda c: math.nan)
     except json.JSONDecodeError as e:
         raise _fail(number, f"not valid JSON ({e.msg})") from None
+    except ValueError:  # Python converts integers of at most 4300 digits
+        raise _fail(number, "holds an integer of too many digits") from None
     if not isinstance(value, dict):
         raise _fail(number, "expected a JSON object")
     return value
@@ -144,10 +153,10 @@ def decode_run(lines: list[str]) -> Run:
     for number, line in enumerate(lines[1:-1], start=2):
         record = _json(number, line)
         if record.get("step") != len(steps):
-            raise _fail(number, f"expected step {len(steps)}, found {record.get('step')!r}")
+            raise _fail(number, f"expected step {len(steps)}, found {quoted(record.get('step'))}")
         loss = record.get("loss")
-        if isinstance(loss, bool) or not isinstance(loss, float | int) or not math.isfinite(loss):
-            raise _fail(number, f"'loss' must be a finite number, found {loss!r}")
+        if isinstance(loss, bool) or not isinstance(loss, float | int) or not _finite(loss):
+            raise _fail(number, f"'loss' must be a finite number, found {quoted(loss)}")
         params = _floats(number, record, "params", names)
         steps.append(Step(len(steps), float(loss), params, _floats(number, record, "grads", names)))
     if not steps:

@@ -21,7 +21,7 @@ import numpy as np
 
 from nnreel.checkpoints import Run, Step
 from nnreel.config import LandscapeConfig
-from nnreel.errors import ConfigError
+from nnreel.errors import ConfigError, quoted
 from nnreel.fixed_order import (
     along,
     combine,
@@ -477,4 +477,10 @@ def from_json(value: Any) -> Landscape:
         raise ValueError("the loss grid does not match its axes")
     if not all(math.isfinite(v) for r in land.loss for v in r):
         raise ValueError("the loss grid holds a value that is not finite")
+    for t in land.tracks:
+        per_step = [t.loss, t.residual, *t.coords] + ([t.slope] if t.slope else [])
+        if len(t.coords) != len(land.axes) or any(len(v) != len(t.steps) for v in per_step):
+            raise ValueError(
+                f"the path {quoted(t.label)} does not hold one value per step and axis"
+            )
     return land

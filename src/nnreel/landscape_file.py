@@ -11,7 +11,7 @@ from nnreel.artifacts import check_made_by
 from nnreel.checkpoints import Run, run_config
 from nnreel.config import Config
 from nnreel.io import LANDSCAPE, ArtifactError, read_artifact, write_json
-from nnreel.landscape import Landscape, from_json, to_json
+from nnreel.landscape import Landscape, clipped, from_json, to_json
 
 
 def made_by(cfg: Config) -> dict[str, Any]:
@@ -37,7 +37,7 @@ def path_mismatch(land: Landscape, run: Run) -> str | None:
     if len(land.origin) != len(run.names):
         return f"has {len(land.origin)} parameters, the checkpoints {len(run.names)}"
     (t,) = land.tracks
-    along = run.steps[: len(t.steps)]  # a diverged run's path stops before its last step
+    along = clipped(run)  # a diverged run's path stops before its last step
     if t.steps != [s.step for s in along] or t.loss != [s.loss for s in along]:
         return "follows a different path than the checkpoints"
     return None

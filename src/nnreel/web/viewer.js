@@ -698,7 +698,8 @@
         el("h2", { text: L.mode === "curve" ? `exact loss along ${L.labels[0]}, with the tangent at this step` : "exact loss on a plane through the path" }),
         el("p", { class: "faithful", text: L.faithfulness }),
         el("div", { class: "stack" }, this.canvas, this.overlay), this.note, this.readout);
-      if (L.mode !== "curve") this.note.before(el("div", { class: "pathnote", text: "path: ○ first step, × last step, ● this step; faint ahead, strong behind" }));
+      const ahead = L.mode === "curve" ? "dots behind" : "faint ahead, strong behind";
+      this.note.before(el("div", { class: "pathnote", text: `path: ○ first step, × last step, ● this step; ${ahead}` }));
       this.overlay.addEventListener("mousemove", (e) => this.hover(e));
       this.overlay.addEventListener("mouseleave", () => this.unhover());
     }
@@ -744,11 +745,17 @@
       ctx.save(); f.clip(ctx);
       ctx.strokeStyle = PATH; ctx.globalAlpha = 0.5; ctx.lineWidth = 1.2;
       this.path(ctx, this.last);
-      ctx.globalAlpha = 1; ctx.lineWidth = 1.4;
+      ctx.globalAlpha = 1;
+      this.ends(ctx, x, y);
+      ctx.restore();
+    }
+    // ○ at the path's first step, × at its last, in the current stroke style.
+    ends(ctx, x, y) {
+      const f = this.frame;
+      ctx.lineWidth = 1.4;
       ctx.beginPath(); ctx.arc(f.sx(x[0]), f.sy(y[0]), 4.5, 0, 2 * Math.PI); ctx.stroke();
       const ex = f.sx(x[this.last]), ey = f.sy(y[this.last]);
       ctx.beginPath(); ctx.moveTo(ex - 4, ey - 4); ctx.lineTo(ex + 4, ey + 4); ctx.moveTo(ex - 4, ey + 4); ctx.lineTo(ex + 4, ey - 4); ctx.stroke();
-      ctx.restore();
     }
     colourBar(ctx, f, lo, hi) {
       const bar = new Frame(f.x + f.w + 10, f.y, 12, f.h, [0, 1], [10 ** lo, 10 ** hi], true);
@@ -788,7 +795,7 @@
       for (let i = 1; i <= to; i++) ctx.lineTo(f.sx(x[i]), f.sy(y[i]));
       ctx.stroke();
     }
-    // The exact curve over the parameter, the path's points faint; y-limits hold both.
+    // The exact curve over the parameter and where the path starts and ends; y-limits hold both.
     layoutCurve(w, h) {
       const [grid] = this.axes, losses = this.run.loss;
       const values = [...this.loss, ...losses.subarray(0, this.last + 1)].filter((v) => Number.isFinite(v) && v < Number.MAX_VALUE);
@@ -801,9 +808,10 @@
       ctx.save(); f.clip(ctx);
       ctx.strokeStyle = "#000"; ctx.lineWidth = 1.4;
       polyline(ctx, f, grid, this.loss);
-      ctx.globalAlpha = 0.3;
-      const [x] = this.coords;
-      for (let i = 0; i <= this.last; i++) f.dot(ctx, x[i], losses[i], "#1f77b4", 2);
+      // Where the path starts and ends: a faint dot per step would pile up where training
+      // settles and look like a visited point.
+      ctx.strokeStyle = "#1f77b4";
+      this.ends(ctx, this.coords[0], losses);
       ctx.restore();
     }
     // The tangent at step i: slope = the recorded gradient, kept inside the frame.

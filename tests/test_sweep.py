@@ -16,11 +16,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from markdown_it import MarkdownIt
+from matplotlib.cbook import is_math_text
 from matplotlib.figure import Figure
 from PIL import Image
 
-from nnreel import sweep
+from nnreel import compare, sweep
 from nnreel.errors import UserError
+from nnreel.lockfile import check_lock
 from nnreel.sweep_figures import Point, contact_figure, sweep_figure
 from tests.repo import ROOT, final_loss_in_process, run
 
@@ -64,6 +67,67 @@ def test_the_same_grid_gives_the_same_file_and_the_file_reads_back() -> None:
 def test_a_bad_plan_names_its_problem(name: str, grid: list[str], shards: int, says: str) -> None:
     with pytest.raises(UserError, match=says.replace("+", r"\+")):
         sweep.make_plan(name, grid, shards, "b")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "a..b", "seed=1,2"],
+        ["plan", "x" * 300, "seed=1,2"],
+        ["plan", "-x", "seed=1,2"],
+        ["work", "-x", "--shard", "0"],
+        ["collect", "../../x"],
+        ["collect", "x/../../y"],
+    ],
+)
+def test_a_name_git_dvc_or_the_disk_would_refuse_is_refused_first_in_one_line(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no repository here: the name is refused before anything
+    with pytest.raises(UserError) as refused:
+        sweep.main(argv)
+    said = str(refused.value)
+    assert "\n" not in said and len(said) < 300
+    if argv[1] == "-x":
+        assert said == "'-x': no such option (a name starts with a letter or a digit)"
+    else:
+        assert said.startswith("sweep name '") and "without '..', at most 100 characters" in said
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_refuses_one_run_given_twice_before_reading_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for how in ([], ["--html"]):
+        with pytest.raises(UserError, match=r"^'HEAD' is given twice: compare 2 to 4 different"):
+            compare.main(["HEAD", "main", "HEAD", *how])
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "stages: [\n", "schema: '2.0'\nstages: 3\n"],
+    ids=["empty", "not YAML", "not a lock"],
+)
+def test_a_damaged_dvc_lock_is_named_with_its_cure_before_any_dvc_command(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_lock(ROOT / "dvc.lock")
+    monkeypatch.chdir(tmp_path)
+    check_lock()  # none yet: nothing has run
+    Path("dvc.lock").write_text(text)
+    cure = (
+        "dvc.lock is empty or damaged (was a run killed while DVC wrote it?): "
+        "restore it with `git checkout dvc.lock`, then run again"
+    )
+    with pytest.raises(UserError) as refused:
+        check_lock()
+    assert str(refused.value) == cure
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    for argv in (["work", "s", "--shard", "0"], ["collect", "s"], ["plan", "s", "seed=1"]):
+        with pytest.raises(UserError, match=r"`git checkout dvc\.lock`"):
+            sweep.main(argv)
 
 
 def test_plan_refuses_a_point_whose_config_is_invalid(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -327,6 +391,61 @@ def outcome(name: str, overrides: list[str], loss: float | None, diverged: bool 
         return Point(name, overrides, "missing", {}, b"")
     metrics = {"final_loss": loss, "diverged": diverged, "diverged_step": 3 if diverged else None}
     return Point(name, overrides, "ok", metrics, tiny_png())
+
+
+def drawn(fig: Figure) -> bytes:
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+def test_a_sweep_where_no_key_takes_two_values_is_drawn() -> None:
+    points = [outcome("one-0", ["seed=3"], 1.5)]
+    assert drawn(sweep_figure([], points)).startswith(b"\x89PNG")
+    sheet = contact_figure([], points)
+    assert [ax.get_title().split("\n")[0] for ax in sheet.axes] == ["one-0 (best)  final loss 1.5"]
+    assert drawn(sheet).startswith(b"\x89PNG")
+
+
+def test_names_overrides_and_reasons_are_drawn_as_plain_text_not_mathtext() -> None:
+    keys = ["data.csv", "seed"]
+    points = [
+        outcome("s-0", ["data.csv=$x_$.csv", "seed=1"], 2.0),
+        outcome("s-1", ["data.csv=$x_$.csv", "seed=2"], None),
+        outcome("s-2", ["data.csv=a$\\frac$", "seed=1"], 3.0),
+        Point("s-3", ["data.csv=a$\\frac$", "seed=2"], "failed: $x^$", {}, b""),
+    ]
+    for fig in (sweep_figure(keys, points), contact_figure(keys, points)):
+        drawn(fig)  # mathtext would fail to parse any of these
+        texts = [t for ax in fig.axes for t in (ax.title, *ax.texts, *ax.get_xticklabels())]
+        dollars = [t.get_text() for t in texts if "$" in t.get_text()]
+        assert dollars and not any(is_math_text(text) for text in dollars), dollars
+
+
+def test_the_readme_of_a_sweep_shows_every_value_literally_in_commonmark() -> None:
+    hostile = [
+        "data.csv='<img src=x onerror=alert(1)>'",
+        "train.lr='</script><script>alert(2)</script>'",
+        "seed='`1` `` ```'",
+    ]
+    plan = sweep.make_plan("s", hostile, 1, "0123456789abcdef")
+    points = [
+        outcome("s-0", plan.points[0]["overrides"], 2.0),
+        Point("s-1", plan.points[0]["overrides"], "failed: <b>`x`</b>\n# heading", {}, b""),
+    ]
+    blocks = MarkdownIt("commonmark").parse(sweep.readme(plan, points))  # raw HTML allowed
+    inline = [t for b in blocks for t in (b.children or [])]
+    kinds = {t.type for t in [*blocks, *inline]}
+    assert not {"html_inline", "html_block"} & kinds, kinds
+    assert [b.tag for b in blocks if b.type == "heading_open"] == ["h1"]
+    overrides = " ".join(plan.points[0]["overrides"])
+    assert [t.content for t in inline if t.type == "code_inline"] == [
+        " ".join(hostile),
+        "0123456789",  # the base commit
+        overrides,
+        overrides,
+        "failed: <b>`x`</b> # heading",
+    ]
 
 
 def test_one_key_gives_one_line_and_no_heatmap() -> None:

@@ -27,11 +27,12 @@ from nnreel import video, viewer
 from nnreel.checkpoints import Run, decode_run
 from nnreel.compare_landscape import write_shared_landscape
 from nnreel.config import ViewerConfig
-from nnreel.errors import CheckpointError, UserError
+from nnreel.errors import CheckpointError, UserError, quoted
 from nnreel.io import atomic_path, save_png, write_lines
 from nnreel.network import Samples
 from nnreel.render import DPI, FrameRenderer, loss_axis
 from nnreel.stages import run_stage
+from nnreel.sweep_figures import plain
 
 PANEL = (800, 500)  # pixels of each experiment's frames
 
@@ -142,10 +143,14 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     if not 2 <= len(args.revs) <= 4:
         parser.error("give 2 to 4 experiments")
+    twice = [rev for i, rev in enumerate(args.revs) if rev in args.revs[:i]]
+    if twice:
+        raise UserError(f"{quoted(twice[0])} is given twice: compare 2 to 4 different runs")
     runs = {rev: load(rev) for rev in args.revs}
     if args.html:
         write_viewer(runs, args.out / "viewer.html", args.fps)
         return
+    runs = {plain(rev): run for rev, run in runs.items()}  # labels drawn as they are typed
     last = max(run.steps[-1].step for run, _ in runs.values())
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -30,19 +30,21 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ruamel.yaml import YAML
 
 from nnreel.compose import compose
-from nnreel.errors import UserError
+from nnreel.errors import UserError, quoted
 from nnreel.io import save_png, write_lines
+from nnreel.lockfile import check_lock
 from nnreel.params import read_config
 from nnreel.stages import run_stage
 from nnreel.sweep_figures import Point, contact_figure, sweep_figure
 
 SWEEPS = Path("sweeps")
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+LONGEST_NAME = 100  # a point's ref and the sweep's files add a few characters to a file name
 EXP_REF = re.compile(r"refs/exps/[0-9a-f]{2}/[0-9a-f]{38}/(?P<name>[^/]+)")
 FAILED = "refs/sweep-failures"  # a worker marks a point that failed here, so collect can tell
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -95,10 +97,19 @@ def swept_keys(points: Sequence[Sequence[str]]) -> list[str]:
     return [k for i, k in enumerate(keys) if len({p[i] for p in points}) > 1]
 
 
+def check_name(name: str) -> None:
+    """Refuse a name that git, DVC or the file system would refuse later, or that leads out of
+    sweeps/."""
+    if not NAME.fullmatch(name) or ".." in name or len(name) > LONGEST_NAME:
+        raise UserError(
+            f"sweep name {quoted(name)}: use letters, digits, '.', '_' and '-', starting with a "
+            f"letter or a digit, without '..', at most {LONGEST_NAME} characters"
+        )
+
+
 def make_plan(name: str, sweep: Sequence[str], shards: int, base: str) -> Plan:
     """The plan of sweep `name`: points NAME-<index> dealt to shards in turn."""
-    if not NAME.fullmatch(name):
-        raise UserError(f"sweep name {name!r}: use letters, digits, '.', '_' and '-'")
+    check_name(name)
     if shards < 1:
         raise UserError(f"--shards {shards}: expected 1 or more")
     grid = expand(sweep)
@@ -176,6 +187,7 @@ def check_clone() -> str:
         raise UserError("not inside a git repository; run from a clone of the project")
     if run("git", "rev-parse", "--show-toplevel") != str(Path.cwd().resolve()):
         raise UserError("run from the project root (the folder holding dvc.yaml)")
+    check_lock()
     if run("git", "rev-parse", "--is-shallow-repository") == "true":
         raise UserError(
             "this clone is shallow and dvc exp needs full history: git fetch --unshallow "
@@ -223,10 +235,15 @@ def local_exps() -> dict[str, str]:
 
 
 def read_plan(name: str) -> Plan:
+    check_name(name)
     path = SWEEPS / f"{name}.yaml"
     if not path.is_file():
         raise UserError(f"{path}: not found; plan the sweep first, or git pull its plan commit")
-    return parse_plan(path.read_text(encoding="utf-8"), path)
+    p = parse_plan(path.read_text(encoding="utf-8"), path)
+    names = [f"{name}-{i}" for i in range(len(p.points))]
+    if p.name != name or [pt["name"] for pt in p.points] != names:
+        raise UserError(f"{path}: its name or its points' names are not those plan gives {name}")
+    return p
 
 
 # --- plan -------------------------------------------------------------------------------------
@@ -257,6 +274,7 @@ def check_committed(then: str) -> None:
 
 
 def plan(name: str, sweep: Sequence[str], shards: int) -> Path:
+    check_name(name)
     store = check_clone()
     check_committed("commit them, so that every worker runs them")
     new = make_plan(name, sweep, shards, code_commit())
@@ -324,6 +342,7 @@ def push(name: str) -> str | None:
 
 
 def work(name: str, shard: int, jobs: int) -> None:
+    check_name(name)
     store = check_clone()
     p = read_plan(name)
     if not 0 <= shard < p.shards:
@@ -415,22 +434,31 @@ def compare_command(points: Sequence[Point]) -> str:
     return "python -m nnreel.compare " + " ".join(pt.name for pt in best) if len(best) > 1 else ""
 
 
+def code(text: str) -> str:
+    """`text` as a Markdown code span that shows it literally (no HTML, no emphasis): fenced
+    by one backtick more than its longest run of them, each side padded with the one space
+    CommonMark strips. A line break would end the paragraph, so it shows as a space."""
+    text = re.sub(r"\r\n?|\n", " ", text)
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"
+
+
 def readme(p: Plan, points: Sequence[Point]) -> str:
     arrived = [pt for pt in points if pt.status == "ok"]
     best = ranked(points)
     lines = [
         f"# Sweep {p.name}\n\n",
-        f"`{' '.join(p.sweep)}`: {len(arrived)} of {len(points)} points arrived, "
+        f"{code(' '.join(p.sweep))}: {len(arrived)} of {len(points)} points arrived, "
         f"over {p.shards} shards, base commit `{p.base[:10]}`.\n\n",
     ]
     if best:
         b = best[0]
         lines.append(
-            f"Best: **{b.name}** ({' '.join(b.overrides)}), final loss "
+            f"Best: **{b.name}** ({code(' '.join(b.overrides))}), final loss "
             f"{b.metrics['final_loss']:.6g}.\n\n"
         )
     lost = [pt for pt in points if pt.status != "ok"]
-    lines += [f"- {pt.name} ({' '.join(pt.overrides)}): {pt.status}\n" for pt in lost]
+    lines += [f"- {pt.name} ({code(' '.join(pt.overrides))}): {code(pt.status)}\n" for pt in lost]
     lines += ["\n"] if lost else []
     lines += [
         "Every point's numbers: [results.csv](results.csv).\n\n",
@@ -443,6 +471,7 @@ def readme(p: Plan, points: Sequence[Point]) -> str:
 
 
 def collect(name: str, partial: bool) -> None:
+    check_name(name)
     check_clone()
     p = read_plan(name)
     found = exp_refs(list(remote_refs("refs/exps/*")))
@@ -489,8 +518,35 @@ def positive(text: str) -> int:
     return int(text)
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit status 2, like any bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UserError(message)
+
+
+def options(top: argparse.ArgumentParser) -> set[str]:
+    """Every option string of `top` and of its verbs."""
+    verbs = [a for a in top._actions if isinstance(a, argparse._SubParsersAction)]
+    parsers = [top, *(p for v in verbs for p in v.choices.values())]
+    return {option for p in parsers for option in p._option_string_actions}
+
+
+def check_dashes(argv: Sequence[str], known: set[str]) -> None:
+    """A word that starts with '-' but is no option, named as such; argparse would complain
+    about some other argument instead."""
+    for word in argv:
+        if word == "--":
+            return
+        option = word.split("=", 1)[0]
+        if word.startswith("-") and not word[1:].isdigit() and {option, word[:2]}.isdisjoint(known):
+            raise UserError(
+                f"{quoted(word)}: no such option (a name starts with a letter or a digit)"
+            )
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m nnreel.sweep", description=__doc__.split("\n")[0])
+    top = Parser(prog="python -m nnreel.sweep", description=__doc__.split("\n")[0])
     verbs = top.add_subparsers(dest="verb", required=True)
     p = verbs.add_parser("plan", help="write, commit and push sweeps/NAME.yaml")
     p.add_argument("name")
@@ -507,7 +563,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> None:
-    args = parser().parse_args(argv)
+    top = parser()
+    check_dashes(argv, options(top))
+    args = top.parse_args(argv)
     if args.verb == "plan":
         plan(args.name, args.sweep, args.shards)
     elif args.verb == "work":

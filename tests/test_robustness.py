@@ -22,7 +22,7 @@ from nnreel.artifacts import read_samples
 from nnreel.compose import compose
 from nnreel.config import DataConfig
 from tests.conftest import EXPERIMENTS
-from tests.repo import copy_of, final_loss_in_process, outputs, run, yaml
+from tests.repo import copy_of, final_loss_in_process, nnreel_lines, outputs, run, yaml
 
 pytestmark = pytest.mark.slow
 
@@ -272,6 +272,26 @@ def test_a_killed_stage_leaves_nothing_complete_and_a_rerun_matches_an_uninterru
     # frames into data/.frames.tmp, which the next run renders into (one in-flight frame
     # each may still land).
     assert len(after_kill - at_kill) <= 2 * 2, (len(at_kill), len(after_kill))
+
+
+def test_an_empty_dvc_lock_is_named_with_its_cure_by_make_run_and_the_gate(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    """DVC rewrites dvc.lock in place, so a run killed meanwhile leaves it empty."""
+    repo = copy_of(reproduced, tmp_path)
+    (repo / ".venv").symlink_to(Path(sys.executable).parent.parent)  # this venv, as installed
+    (repo / "dvc.lock").write_text("")
+    cure = (
+        "nnreel lockfile: error: dvc.lock is empty or damaged (was a run killed while DVC "
+        "wrote it?): restore it with `git checkout dvc.lock`, then run again"
+    )
+    for command in (["make", "-o", ".venv/.installed", "run"], [".ci/gate"]):
+        result = run(repo, *command, check=False)
+        assert result.returncode == 2, (command, result.stdout, result.stderr)
+        assert nnreel_lines(result.stderr) == [cure], result.stderr
+        assert "Traceback" not in result.stderr and "Running stage" not in result.stdout
+    run(repo, "git", "checkout", "dvc.lock")
+    assert run(repo, "dvc", "status", "--json").stdout.strip() == "{}"
 
 
 # --- 3. Damaged artifacts between stages ----------------------------------------------------

@@ -148,6 +148,7 @@ def world(reproduced: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = tmp / "repo"
     shutil.copytree(reproduced, repo, symlinks=True)
     run(tmp, "git", "init", "-q", "--bare", "-b", "main", "origin.git")
+    (tmp / "store").mkdir()
     run(repo, "dvc", "remote", "add", "-d", "store", str(tmp / "store"))
     run(repo, "git", "remote", "add", "origin", str(tmp / "origin.git"))
     run(repo, "git", "commit", "-qam", "share through a DVC remote")
@@ -288,8 +289,8 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
 
 def figures_hold_one_mark_per_point() -> None:
     """The contact sheet has a frame per point in grid order; the lines a loss per point."""
-    plan = sweep.read_plan("grid")
-    refs = sweep.local_exps()
+    plan, _ = sweep.read_plan("grid")
+    refs = {ref.rsplit("/", 1)[1]: ref for ref in sweep.local_refs()}
     points = [sweep.arrived_point(p, refs[p["name"]]) for p in plan.points]
     fig = contact_figure(plan.keys, points)
     titles = [ax.get_title().split("\n")[0].split(" ")[0] for ax in fig.axes if ax.images]
@@ -297,6 +298,61 @@ def figures_hold_one_mark_per_point() -> None:
     lines = sweep_figure(plan.keys, points).axes[0].get_lines()
     ys = sorted(float(y) for line in lines for y in np.asarray(line.get_ydata()))
     assert ys == sorted(p.metrics["final_loss"] for p in points)
+
+
+def failures_on_origin(world: Path) -> list[str]:
+    out = run(world, "git", "ls-remote", str(world / "origin.git"), f"{sweep.FAILED}/*").stdout
+    return sorted(line.rsplit("/", 1)[1] for line in out.splitlines())
+
+
+def collected_loss(collector: Path, name: str) -> float:
+    sweep_run(collector, "collect", name)
+    with (collector / f"sweeps/{name}/results.csv").open() as f:
+        (row,) = csv.DictReader(f)
+    assert row["status"] == "ok", row
+    return float(row["final_loss"])
+
+
+@pytest.mark.slow
+def test_a_point_arrives_only_with_its_outputs_and_under_its_own_plan(world: Path) -> None:
+    planner = world / "repo"
+    sweep_run(planner, "plan", "again", "seed=7")
+
+    # A remote folder that is not there is not made anew, empty, by a push.
+    worker = clone(world, "half-pushed")
+    unmounted = world / "unmounted-store"
+    (worker / ".dvc/config.local").write_text(f"['remote \"store\"']\n    url = {unmounted}\n")
+    refused = sweep_run(worker, "work", "again", "--shard", "0", check=False)
+    assert (refused.returncode, refused.stderr.count("\n")) == (2, 1), refused.stderr
+    assert f"the DVC remote 'store' is a folder that does not exist: {unmounted}" in refused.stderr
+    assert not unmounted.exists()
+    (worker / ".dvc/config.local").unlink()
+
+    # A run whose ref reached origin but whose outputs did not, as when the data push fails
+    # after `dvc exp push` has sent the ref.
+    run(worker, "dvc", "exp", "run", "--temp", "-q", "-n", "again-0", "-S", "seed=7")
+    run(worker, "dvc", "exp", "push", "--no-cache", "origin", "again-0")
+    assert "again-0" in exps_on_origin(world)
+
+    # Elsewhere the shard is run twice at once in one clone: the point is run again, not
+    # skipped, and arrives once; neither run marks it failed.
+    rerun = clone(world, "rerun")
+    both = [start(rerun, "work", "again", "--shard", "0") for _ in range(2)]
+    said = [finish(p) for p in both]
+    assert any("again-0: on origin without its outputs, running it again" in s for s in said)
+    assert "again-0" not in failures_on_origin(world)
+    expected = final_loss_in_process(planner, ["seed=7"])
+    assert collected_loss(rerun, "again") == expected
+
+    # The name is reused for another grid: the earlier runs, on origin and in this clone,
+    # are not taken for its points.
+    run(planner, "git", "rm", "-q", "sweeps/again.yaml")
+    run(planner, "git", "commit", "-qm", "drop sweep again")
+    sweep_run(planner, "plan", "again", "seed=8")
+    run(rerun, "git", "pull", "-q")
+    reused = finish(start(rerun, "work", "again", "--shard", "0"))
+    assert "again-0: running seed=8" in reused, reused
+    assert collected_loss(rerun, "again") == final_loss_in_process(planner, ["seed=8"])
 
 
 @pytest.mark.slow

@@ -217,6 +217,9 @@ def wait_for(what: str, ready: Callable[[], bool], proc: subprocess.Popen[str]) 
         time.sleep(0.01)
 
 
+VIDEO_TMP = "reports/preview/.video.tmp"
+
+
 def pngs(folder: Path) -> set[str]:
     return {p.name for p in folder.glob("*.png")}
 
@@ -241,7 +244,7 @@ def test_a_killed_stage_leaves_nothing_complete_and_a_rerun_matches_an_uninterru
         if stage == "render":  # midway: some frames are written, most are not
             wait_for("20 frames", lambda: len(pngs(tmp_frames)) >= 20, proc)
         else:  # midway: ffmpeg is encoding into the stage's temporary directory
-            wait_for("the encoder", lambda: (cwd / "reports/.video.tmp").is_dir(), proc)
+            wait_for("the encoder", lambda: (cwd / VIDEO_TMP).is_dir(), proc)
             time.sleep(0.1)
         assert proc.poll() is None, "the stage finished before it could be interrupted"
         proc.send_signal(sig)
@@ -292,6 +295,40 @@ def test_an_empty_dvc_lock_is_named_with_its_cure_by_make_run_and_the_gate(
         assert "Traceback" not in result.stderr and "Running stage" not in result.stdout
     run(repo, "git", "checkout", "dvc.lock")
     assert run(repo, "dvc", "status", "--json").stdout.strip() == "{}"
+
+
+def test_what_a_killed_video_stage_leaves_is_gone_after_the_next_dvc_repro(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    before = outputs(repo)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nnreel.stages.video"],
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo / "src")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # ffmpeg dies with it
+    )
+
+    def left() -> list[Path]:
+        return [p for p in repo.glob("reports/**/.video.tmp") if p.is_dir()]
+
+    def encoding() -> bool:
+        try:
+            return any(True for folder in left() for _ in folder.iterdir())
+        except FileNotFoundError:  # the stage removed it meanwhile
+            return False
+
+    wait_for("the encoder's files", encoding, proc)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert left()
+    run(repo, "dvc", "repro")  # DVC restores the video's outputs from its run cache
+    assert left() == []
+    assert run(repo, "git", "status", "--porcelain", "--untracked-files=all").stdout == ""
+    assert outputs(repo) == before
 
 
 # --- 3. Damaged artifacts between stages ----------------------------------------------------

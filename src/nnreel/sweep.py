@@ -205,10 +205,14 @@ def check_clone() -> str:
 def check_remote_folder(store: str) -> None:
     """Refuse a DVC remote that is a folder which does not exist: a push would create it
     empty, and the outputs would reach no other machine (an unmounted share, a typo)."""
+    from dvc.exceptions import DvcException
     from dvc.repo import Repo
 
     with Repo() as repo:
-        remote = repo.cloud.get_remote(store)
+        try:
+            remote = repo.cloud.get_remote(store)
+        except (DvcException, ImportError) as e:  # e.g. an s3:// remote without its plugin
+            raise UserError(f"the DVC remote {store!r}: {e}") from None
         if remote.fs.protocol == "local" and not remote.fs.isdir(remote.path):
             raise UserError(
                 f"the DVC remote {store!r} is a folder that does not exist: {remote.path}; "
@@ -412,8 +416,9 @@ def run_point(sw: Sweep, point: dict[str, Any]) -> str | None:
     print(f"{name}: running {' '.join(point['overrides'])}", flush=True)
     args = [*DVC, "exp", "run", "--temp", "--pull", "--allow-missing", "-n", name, *sets]
     ran = subprocess.run(command(args), env=child_env()).returncode == 0
-    made = runs_of(sw.plan, sw.text, local_refs()).get(name)  # by this run, or by another
-    if not made:  # process in this clone running the same shard, which made it first
+    # Made by this run, or first by another process of this clone running the same shard.
+    made = runs_of(sw.plan, sw.text, local_refs()).get(name)
+    if not made:
         return "dvc exp run failed" if not ran else "dvc exp run made no experiment"
     return push(sw, name, min(made))
 

@@ -8,6 +8,7 @@ export PATH := $(BIN):$(PATH)
 .PHONY: run test check lint params docs bench lock clean
 
 run: $(STAMP)
+	python -m nnreel.lockfile
 	dvc repro
 
 # Everything, as CI runs it: lint, types, and every test including the end-to-end DVC runs.

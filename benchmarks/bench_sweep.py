@@ -83,6 +83,7 @@ def main() -> None:
         sh(world, "git", "clone", "-q", str(ROOT), "repo")  # the committed project
         sh(world, "git", "init", "-q", "--bare", "-b", "main", "origin.git")
         sh(repo, "git", "remote", "set-url", "origin", str(world / "origin.git"))
+        (world / "store").mkdir()  # a sweep refuses a remote folder that is not there
         sh(repo, "dvc", "remote", "add", "-d", "store", str(world / "store"))
         print(f"sweeps on {os.cpu_count()} CPUs; the baseline's `dvc repro`: ", end="", flush=True)
         print(f"{sh(repo, 'dvc', 'repro'):.1f} s")

@@ -147,3 +147,16 @@ def test_compare_html_puts_two_revisions_under_one_slider(reproduced: Path, tmp_
     page = (out / "viewer.html").read_text("utf-8")
     assert [r["label"] for r in page_data(page)["runs"]] == ["HEAD", "HEAD~0"]
     assert not (out / "compare.mp4").exists()
+
+
+@pytest.mark.slow
+def test_compare_draws_a_revision_named_like_mathtext_as_plain_text(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    run(repo, "git", "tag", "p$x_$")  # a pair of '$' would start mathtext, which fails here
+    out = tmp_path / "compare"
+    args = ("HEAD", "p$x_$", "--frames", "2", "--out", str(out))
+    result = run(repo, sys.executable, "-m", "nnreel.compare", *args, check=False)
+    assert result.returncode == 0, result.stderr
+    assert {p.name for p in out.iterdir()} == {"compare.mp4", "loss.png", "landscape.png"}

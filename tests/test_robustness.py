@@ -22,7 +22,7 @@ from nnreel.artifacts import read_samples
 from nnreel.compose import compose
 from nnreel.config import DataConfig
 from tests.conftest import EXPERIMENTS
-from tests.repo import copy_of, final_loss_in_process, outputs, run, yaml
+from tests.repo import copy_of, final_loss_in_process, nnreel_lines, outputs, run, yaml
 
 pytestmark = pytest.mark.slow
 
@@ -217,6 +217,9 @@ def wait_for(what: str, ready: Callable[[], bool], proc: subprocess.Popen[str]) 
         time.sleep(0.01)
 
 
+VIDEO_TMP = "reports/preview/.video.tmp"
+
+
 def pngs(folder: Path) -> set[str]:
     return {p.name for p in folder.glob("*.png")}
 
@@ -241,7 +244,7 @@ def test_a_killed_stage_leaves_nothing_complete_and_a_rerun_matches_an_uninterru
         if stage == "render":  # midway: some frames are written, most are not
             wait_for("20 frames", lambda: len(pngs(tmp_frames)) >= 20, proc)
         else:  # midway: ffmpeg is encoding into the stage's temporary directory
-            wait_for("the encoder", lambda: (cwd / "reports/.video.tmp").is_dir(), proc)
+            wait_for("the encoder", lambda: (cwd / VIDEO_TMP).is_dir(), proc)
             time.sleep(0.1)
         assert proc.poll() is None, "the stage finished before it could be interrupted"
         proc.send_signal(sig)
@@ -272,6 +275,60 @@ def test_a_killed_stage_leaves_nothing_complete_and_a_rerun_matches_an_uninterru
     # frames into data/.frames.tmp, which the next run renders into (one in-flight frame
     # each may still land).
     assert len(after_kill - at_kill) <= 2 * 2, (len(at_kill), len(after_kill))
+
+
+def test_an_empty_dvc_lock_is_named_with_its_cure_by_make_run_and_the_gate(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    """DVC rewrites dvc.lock in place, so a run killed meanwhile leaves it empty."""
+    repo = copy_of(reproduced, tmp_path)
+    (repo / ".venv").symlink_to(Path(sys.executable).parent.parent)  # this venv, as installed
+    (repo / "dvc.lock").write_text("")
+    cure = (
+        "nnreel lockfile: error: dvc.lock is empty or damaged (was a run killed while DVC "
+        "wrote it?): restore it with `git checkout dvc.lock`, then run again"
+    )
+    for command in (["make", "-o", ".venv/.installed", "run"], [".ci/gate"]):
+        result = run(repo, *command, check=False)
+        assert result.returncode == 2, (command, result.stdout, result.stderr)
+        assert nnreel_lines(result.stderr) == [cure], result.stderr
+        assert "Traceback" not in result.stderr and "Running stage" not in result.stdout
+    run(repo, "git", "checkout", "dvc.lock")
+    assert run(repo, "dvc", "status", "--json").stdout.strip() == "{}"
+
+
+def test_what_a_killed_video_stage_leaves_is_gone_after_the_next_dvc_repro(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    before = outputs(repo)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nnreel.stages.video"],
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo / "src")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # ffmpeg dies with it
+    )
+
+    def left() -> list[Path]:
+        return [p for p in repo.glob("reports/**/.video.tmp") if p.is_dir()]
+
+    def encoding() -> bool:
+        try:
+            return any(True for folder in left() for _ in folder.iterdir())
+        except FileNotFoundError:  # the stage removed it meanwhile
+            return False
+
+    wait_for("the encoder's files", encoding, proc)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert left()
+    run(repo, "dvc", "repro")  # DVC restores the video's outputs from its run cache
+    assert left() == []
+    assert run(repo, "git", "status", "--porcelain", "--untracked-files=all").stdout == ""
+    assert outputs(repo) == before
 
 
 # --- 3. Damaged artifacts between stages ----------------------------------------------------

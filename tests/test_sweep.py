@@ -11,16 +11,18 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from markdown_it import MarkdownIt
+from matplotlib.cbook import is_math_text
 from matplotlib.figure import Figure
 from PIL import Image
 
-from nnreel import sweep
+from nnreel import compare, sweep
 from nnreel.errors import UserError
+from nnreel.lockfile import check_lock
 from nnreel.sweep_figures import Point, contact_figure, sweep_figure
 from tests.repo import ROOT, final_loss_in_process, run
 
@@ -66,6 +68,67 @@ def test_a_bad_plan_names_its_problem(name: str, grid: list[str], shards: int, s
         sweep.make_plan(name, grid, shards, "b")
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "a..b", "seed=1,2"],
+        ["plan", "x" * 300, "seed=1,2"],
+        ["plan", "-x", "seed=1,2"],
+        ["work", "-x", "--shard", "0"],
+        ["collect", "../../x"],
+        ["collect", "x/../../y"],
+    ],
+)
+def test_a_name_git_dvc_or_the_disk_would_refuse_is_refused_first_in_one_line(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no repository here: the name is refused before anything
+    with pytest.raises(UserError) as refused:
+        sweep.main(argv)
+    said = str(refused.value)
+    assert "\n" not in said and len(said) < 300
+    if argv[1] == "-x":
+        assert said == "'-x': no such option (a name starts with a letter or a digit)"
+    else:
+        assert said.startswith("sweep name '") and "without '..', at most 100 characters" in said
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_refuses_one_run_given_twice_before_reading_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for how in ([], ["--html"]):
+        with pytest.raises(UserError, match=r"^'HEAD' is given twice: compare 2 to 4 different"):
+            compare.main(["HEAD", "main", "HEAD", *how])
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "stages: [\n", "schema: '2.0'\nstages: 3\n"],
+    ids=["empty", "not YAML", "not a lock"],
+)
+def test_a_damaged_dvc_lock_is_named_with_its_cure_before_any_dvc_command(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_lock(ROOT / "dvc.lock")
+    monkeypatch.chdir(tmp_path)
+    check_lock()  # none yet: nothing has run
+    Path("dvc.lock").write_text(text)
+    cure = (
+        "dvc.lock is empty or damaged (was a run killed while DVC wrote it?): "
+        "restore it with `git checkout dvc.lock`, then run again"
+    )
+    with pytest.raises(UserError) as refused:
+        check_lock()
+    assert str(refused.value) == cure
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    for argv in (["work", "s", "--shard", "0"], ["collect", "s"], ["plan", "s", "seed=1"]):
+        with pytest.raises(UserError, match=r"`git checkout dvc\.lock`"):
+            sweep.main(argv)
+
+
 def test_plan_refuses_a_point_whose_config_is_invalid(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     points = sweep.make_plan("s", ["train.lr=0.01,oops", "seed=1"], 1, "b").points
@@ -84,6 +147,7 @@ def world(reproduced: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = tmp / "repo"
     shutil.copytree(reproduced, repo, symlinks=True)
     run(tmp, "git", "init", "-q", "--bare", "-b", "main", "origin.git")
+    (tmp / "store").mkdir()
     run(repo, "dvc", "remote", "add", "-d", "store", str(tmp / "store"))
     run(repo, "git", "remote", "add", "origin", str(tmp / "origin.git"))
     run(repo, "git", "commit", "-qam", "share through a DVC remote")
@@ -147,13 +211,16 @@ def results(collector: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def kill_after_first_push(world: Path, worker: subprocess.Popen[str]) -> None:
-    """Kill the worker's whole process group once its first point has reached origin."""
-    deadline = time.monotonic() + 300
-    while not exps_on_origin(world):
-        assert worker.poll() is None, f"shard 2 ended, pushing nothing:\n{worker.communicate()[0]}"
-        assert time.monotonic() < deadline, "shard 2 pushed nothing"
-        time.sleep(0.2)
+def kill_when(worker: subprocess.Popen[str], said: str) -> None:
+    """Kill the worker's whole process group once it prints a line starting with `said`."""
+    assert worker.stdout is not None
+    printed = ""
+    for line in worker.stdout:  # ends if the worker does
+        printed += line
+        if line.startswith(said):
+            break
+    else:
+        raise AssertionError(f"the worker ended before saying {said!r}:\n{printed}")
     os.killpg(worker.pid, signal.SIGKILL)
     worker.communicate()
 
@@ -166,8 +233,8 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
     machines = [clone(world, f"machine{k}") for k in range(3)]
     collector = clone(world, "collector")
 
-    # Shard 2 is killed once its first point is on origin.
-    kill_after_first_push(world, start(machines[2], "work", "grid", "--shard", "2"))
+    # Shard 2 is killed running its second point, once its first has arrived.
+    kill_when(start(machines[2], "work", "grid", "--shard", "2"), "grid-5: running")
     assert exps_on_origin(world) == ["grid-2"]
 
     # Shards 0 and 1 never ran: collect names every missing point and writes nothing.
@@ -224,8 +291,8 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
 
 def figures_hold_one_mark_per_point() -> None:
     """The contact sheet has a frame per point in grid order; the lines a loss per point."""
-    plan = sweep.read_plan("grid")
-    refs = sweep.local_exps()
+    plan, _ = sweep.read_plan("grid")
+    refs = {ref.rsplit("/", 1)[1]: ref for ref in sweep.local_refs()}
     points = [sweep.arrived_point(p, refs[p["name"]]) for p in plan.points]
     fig = contact_figure(plan.keys, points)
     titles = [ax.get_title().split("\n")[0].split(" ")[0] for ax in fig.axes if ax.images]
@@ -233,6 +300,61 @@ def figures_hold_one_mark_per_point() -> None:
     lines = sweep_figure(plan.keys, points).axes[0].get_lines()
     ys = sorted(float(y) for line in lines for y in np.asarray(line.get_ydata()))
     assert ys == sorted(p.metrics["final_loss"] for p in points)
+
+
+def failures_on_origin(world: Path) -> list[str]:
+    out = run(world, "git", "ls-remote", str(world / "origin.git"), f"{sweep.FAILED}/*").stdout
+    return sorted(line.rsplit("/", 1)[1] for line in out.splitlines())
+
+
+def collected_loss(collector: Path, name: str) -> float:
+    sweep_run(collector, "collect", name)
+    with (collector / f"sweeps/{name}/results.csv").open() as f:
+        (row,) = csv.DictReader(f)
+    assert row["status"] == "ok", row
+    return float(row["final_loss"])
+
+
+@pytest.mark.slow
+def test_a_point_arrives_only_with_its_outputs_and_under_its_own_plan(world: Path) -> None:
+    planner = world / "repo"
+    sweep_run(planner, "plan", "again", "seed=7")
+
+    # A remote folder that is not there is not made anew, empty, by a push.
+    worker = clone(world, "half-pushed")
+    unmounted = world / "unmounted-store"
+    (worker / ".dvc/config.local").write_text(f"['remote \"store\"']\n    url = {unmounted}\n")
+    refused = sweep_run(worker, "work", "again", "--shard", "0", check=False)
+    assert (refused.returncode, refused.stderr.count("\n")) == (2, 1), refused.stderr
+    assert f"the DVC remote 'store' is a folder that does not exist: {unmounted}" in refused.stderr
+    assert not unmounted.exists()
+    (worker / ".dvc/config.local").unlink()
+
+    # A run whose ref reached origin but whose outputs did not, as when the data push fails
+    # after `dvc exp push` has sent the ref.
+    run(worker, "dvc", "exp", "run", "--temp", "-q", "-n", "again-0", "-S", "seed=7")
+    run(worker, "dvc", "exp", "push", "--no-cache", "origin", "again-0")
+    assert "again-0" in exps_on_origin(world)
+
+    # Elsewhere the shard is run twice at once in one clone: the point is run again, not
+    # skipped, and arrives once; neither run marks it failed.
+    rerun = clone(world, "rerun")
+    both = [start(rerun, "work", "again", "--shard", "0") for _ in range(2)]
+    said = [finish(p) for p in both]
+    assert any("again-0: on origin without its outputs, running it again" in s for s in said)
+    assert "again-0" not in failures_on_origin(world)
+    expected = final_loss_in_process(planner, ["seed=7"])
+    assert collected_loss(rerun, "again") == expected
+
+    # The name is reused for another grid: the earlier runs, on origin and in this clone,
+    # are not taken for its points.
+    run(planner, "git", "rm", "-q", "sweeps/again.yaml")
+    run(planner, "git", "commit", "-qm", "drop sweep again")
+    sweep_run(planner, "plan", "again", "seed=8")
+    run(rerun, "git", "pull", "-q")
+    reused = finish(start(rerun, "work", "again", "--shard", "0"))
+    assert "again-0: running seed=8" in reused, reused
+    assert collected_loss(rerun, "again") == final_loss_in_process(planner, ["seed=8"])
 
 
 @pytest.mark.slow
@@ -327,6 +449,61 @@ def outcome(name: str, overrides: list[str], loss: float | None, diverged: bool 
         return Point(name, overrides, "missing", {}, b"")
     metrics = {"final_loss": loss, "diverged": diverged, "diverged_step": 3 if diverged else None}
     return Point(name, overrides, "ok", metrics, tiny_png())
+
+
+def drawn(fig: Figure) -> bytes:
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+def test_a_sweep_where_no_key_takes_two_values_is_drawn() -> None:
+    points = [outcome("one-0", ["seed=3"], 1.5)]
+    assert drawn(sweep_figure([], points)).startswith(b"\x89PNG")
+    sheet = contact_figure([], points)
+    assert [ax.get_title().split("\n")[0] for ax in sheet.axes] == ["one-0 (best)  final loss 1.5"]
+    assert drawn(sheet).startswith(b"\x89PNG")
+
+
+def test_names_overrides_and_reasons_are_drawn_as_plain_text_not_mathtext() -> None:
+    keys = ["data.csv", "seed"]
+    points = [
+        outcome("s-0", ["data.csv=$x_$.csv", "seed=1"], 2.0),
+        outcome("s-1", ["data.csv=$x_$.csv", "seed=2"], None),
+        outcome("s-2", ["data.csv=a$\\frac$", "seed=1"], 3.0),
+        Point("s-3", ["data.csv=a$\\frac$", "seed=2"], "failed: $x^$", {}, b""),
+    ]
+    for fig in (sweep_figure(keys, points), contact_figure(keys, points)):
+        drawn(fig)  # mathtext would fail to parse any of these
+        texts = [t for ax in fig.axes for t in (ax.title, *ax.texts, *ax.get_xticklabels())]
+        dollars = [t.get_text() for t in texts if "$" in t.get_text()]
+        assert dollars and not any(is_math_text(text) for text in dollars), dollars
+
+
+def test_the_readme_of_a_sweep_shows_every_value_literally_in_commonmark() -> None:
+    hostile = [
+        "data.csv='<img src=x onerror=alert(1)>'",
+        "train.lr='</script><script>alert(2)</script>'",
+        "seed='`1` `` ```'",
+    ]
+    plan = sweep.make_plan("s", hostile, 1, "0123456789abcdef")
+    points = [
+        outcome("s-0", plan.points[0]["overrides"], 2.0),
+        Point("s-1", plan.points[0]["overrides"], "failed: <b>`x`</b>\n# heading", {}, b""),
+    ]
+    blocks = MarkdownIt("commonmark").parse(sweep.readme(plan, points))  # raw HTML allowed
+    inline = [t for b in blocks for t in (b.children or [])]
+    kinds = {t.type for t in [*blocks, *inline]}
+    assert not {"html_inline", "html_block"} & kinds, kinds
+    assert [b.tag for b in blocks if b.type == "heading_open"] == ["h1"]
+    overrides = " ".join(plan.points[0]["overrides"])
+    assert [t.content for t in inline if t.type == "code_inline"] == [
+        " ".join(hostile),
+        "0123456789",  # the base commit
+        overrides,
+        overrides,
+        "failed: <b>`x`</b> # heading",
+    ]
 
 
 def test_one_key_gives_one_line_and_no_heatmap() -> None:

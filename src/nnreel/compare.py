@@ -30,11 +30,12 @@ from nnreel import video, viewer
 from nnreel.checkpoints import Run, decode_run
 from nnreel.compare_landscape import write_shared_landscape
 from nnreel.config import ViewerConfig
-from nnreel.errors import CheckpointError, UserError
+from nnreel.errors import CheckpointError, UserError, quoted
 from nnreel.io import atomic_path, save_png, write_lines
 from nnreel.network import Samples
 from nnreel.render import DPI, FrameRenderer, loss_axis
 from nnreel.stages import run_stage
+from nnreel.sweep_figures import plain
 
 PANEL = (800, 500)  # pixels of each experiment's frames
 OUTPUTS = ("compare.mp4", "loss.png", "landscape.png", "viewer.html")  # all a comparison writes
@@ -156,6 +157,7 @@ def write_viewer(runs: dict[str, tuple[Run, Samples]], out: Path, fps: int) -> N
 
 def write_film(runs: dict[str, tuple[Run, Samples]], out: Path, args: argparse.Namespace) -> None:
     """The film, the loss plot and, if the runs can share one, the landscape into `out`."""
+    runs = {plain(rev): run for rev, run in runs.items()}  # labels drawn as they are typed
     last = max(run.steps[-1].step for run, _ in runs.values())
     with tempfile.TemporaryDirectory() as tmp:
         dirs = [Path(tmp) / str(i) for i in range(len(runs))]
@@ -195,6 +197,9 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     if not 2 <= len(args.revs) <= 4:
         parser.error("give 2 to 4 experiments")
+    twice = [rev for i, rev in enumerate(args.revs) if rev in args.revs[:i]]
+    if twice:
+        raise UserError(f"{quoted(twice[0])} is given twice: compare 2 to 4 different runs")
     runs = {rev: load(rev) for rev in args.revs}
     args.out.mkdir(parents=True, exist_ok=True)
     for unfinished in args.out.glob(f"{STAGING}*"):  # left by a comparison that was killed

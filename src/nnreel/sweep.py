@@ -30,19 +30,21 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ruamel.yaml import YAML
 
 from nnreel.compose import compose
-from nnreel.errors import UserError
+from nnreel.errors import UserError, quoted
 from nnreel.io import save_png, write_lines
+from nnreel.lockfile import check_lock
 from nnreel.params import read_config
 from nnreel.stages import run_stage
 from nnreel.sweep_figures import Point, contact_figure, sweep_figure
 
 SWEEPS = Path("sweeps")
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+LONGEST_NAME = 100  # a point's ref and the sweep's files add a few characters to a file name
 EXP_REF = re.compile(r"refs/exps/[0-9a-f]{2}/[0-9a-f]{38}/(?P<name>[^/]+)")
 FAILED = "refs/sweep-failures"  # a worker marks a point that failed here, so collect can tell
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -95,10 +97,19 @@ def swept_keys(points: Sequence[Sequence[str]]) -> list[str]:
     return [k for i, k in enumerate(keys) if len({p[i] for p in points}) > 1]
 
 
+def check_name(name: str) -> None:
+    """Refuse a name that git, DVC or the file system would refuse later, or that leads out of
+    sweeps/."""
+    if not NAME.fullmatch(name) or ".." in name or len(name) > LONGEST_NAME:
+        raise UserError(
+            f"sweep name {quoted(name)}: use letters, digits, '.', '_' and '-', starting with a "
+            f"letter or a digit, without '..', at most {LONGEST_NAME} characters"
+        )
+
+
 def make_plan(name: str, sweep: Sequence[str], shards: int, base: str) -> Plan:
     """The plan of sweep `name`: points NAME-<index> dealt to shards in turn."""
-    if not NAME.fullmatch(name):
-        raise UserError(f"sweep name {name!r}: use letters, digits, '.', '_' and '-'")
+    check_name(name)
     if shards < 1:
         raise UserError(f"--shards {shards}: expected 1 or more")
     grid = expand(sweep)
@@ -176,6 +187,7 @@ def check_clone() -> str:
         raise UserError("not inside a git repository; run from a clone of the project")
     if run("git", "rev-parse", "--show-toplevel") != str(Path.cwd().resolve()):
         raise UserError("run from the project root (the folder holding dvc.yaml)")
+    check_lock()
     if run("git", "rev-parse", "--is-shallow-repository") == "true":
         raise UserError(
             "this clone is shallow and dvc exp needs full history: git fetch --unshallow "
@@ -186,7 +198,26 @@ def check_clone() -> str:
     remote = run("dvc", "remote", "default", check=False)
     if not remote:
         raise UserError("no default DVC remote: dvc remote add -d <name> <url>, and commit it")
+    check_remote_folder(remote)
     return remote
+
+
+def check_remote_folder(store: str) -> None:
+    """Refuse a DVC remote that is a folder which does not exist: a push would create it
+    empty, and the outputs would reach no other machine (an unmounted share, a typo)."""
+    from dvc.exceptions import DvcException
+    from dvc.repo import Repo
+
+    with Repo() as repo:
+        try:
+            remote = repo.cloud.get_remote(store)
+        except (DvcException, ImportError) as e:  # e.g. an s3:// remote without its plugin
+            raise UserError(f"the DVC remote {store!r}: {e}") from None
+        if remote.fs.protocol == "local" and not remote.fs.isdir(remote.path):
+            raise UserError(
+                f"the DVC remote {store!r} is a folder that does not exist: {remote.path}; "
+                "mount it, or create it if it is new (mkdir -p)"
+            )
 
 
 def missing_baseline() -> list[str]:
@@ -208,25 +239,83 @@ def remote_refs(pattern: str) -> dict[str, str]:
     return {ref: sha for sha, ref in (line.split("\t") for line in out.splitlines() if line)}
 
 
-def exp_refs(refs: Sequence[str]) -> dict[str, str]:
-    """Full experiment refs by experiment name."""
-    found: dict[str, str] = {}
-    for ref in sorted(refs):
+def local_refs() -> dict[str, str]:
+    """Experiment refs in this clone, with their commits."""
+    out = run("git", "for-each-ref", "--format=%(refname) %(objectname)", "refs/exps")
+    return dict(line.split(" ") for line in out.splitlines() if line)
+
+
+def plan_in(commit: str, name: str) -> str:
+    """sweeps/NAME.yaml as `commit` holds it; "" if it holds none."""
+    path = f"{commit}:{SWEEPS.as_posix()}/{name}.yaml"
+    shown = subprocess.run(["git", "show", path], capture_output=True, text=True)
+    return shown.stdout if shown.returncode == 0 else ""
+
+
+def runs_of(p: Plan, text: str, refs: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Point name -> {ref: commit} of those `refs` that ran the point under the plan `text`.
+    An earlier sweep under the same name ran under another plan, so its runs do not count."""
+    names = {pt["name"] for pt in p.points}
+    found: dict[str, dict[str, str]] = {}
+    for ref, commit in sorted(refs.items()):
         m = EXP_REF.fullmatch(ref)
-        if m:
-            found.setdefault(m["name"], ref)
+        if m and m["name"] in names and plan_in(commit, p.name) == text:
+            found.setdefault(m["name"], {})[ref] = commit
     return found
 
 
-def local_exps() -> dict[str, str]:
-    return exp_refs(run("git", "for-each-ref", "--format=%(refname)", "refs/exps").split())
+def outputs_on_remote(commits: set[str], store: str) -> set[str]:
+    """Those `commits` whose cached outputs are all on the DVC remote `store`. A folder counts
+    once its .dir listing is there, as for DVC, which sends the listing after the files."""
+    from dvc.repo import Repo
+
+    complete = set()
+    with Repo() as repo:
+        for commit in sorted(commits):
+            hashes: set[str] = set()
+            for _ in repo.brancher(revs=[commit], workspace=False):
+                hashes = {o.hash_info.value for o in repo.index.outs if o.use_cache and o.hash_info}
+            hashes.discard(None)
+            odb = repo.cloud.get_remote_odb(store, "status")
+            if hashes and set(odb.oids_exist(hashes)) == hashes:
+                complete.add(commit)
+    return complete
 
 
-def read_plan(name: str) -> Plan:
+def on_origin(p: Plan, text: str, store: str) -> tuple[dict[str, str], set[str]]:
+    """Point name -> its ref on origin, for every point that arrived: run under the plan
+    `text`, with its outputs on the DVC remote. And the points whose run is on origin
+    without its outputs (a data push that failed after its ref was sent)."""
+    names = {pt["name"] for pt in p.points}
+    refs = {
+        ref: commit
+        for ref, commit in remote_refs("refs/exps/*").items()
+        if (m := EXP_REF.fullmatch(ref)) and m["name"] in names
+    }
+    if refs:
+        run("git", "fetch", "-q", "origin", *refs)  # their commits, to read; no local refs
+    runs = runs_of(p, text, refs)
+    complete = outputs_on_remote({c for found in runs.values() for c in found.values()}, store)
+    arrived = {}
+    for point, found in runs.items():
+        good = [ref for ref, commit in found.items() if commit in complete]
+        if good:
+            arrived[point] = good[0]
+    return arrived, set(runs) - set(arrived)
+
+
+def read_plan(name: str) -> tuple[Plan, str]:
+    """The plan of sweep `name`, and its file's text, which every run of it holds."""
+    check_name(name)
     path = SWEEPS / f"{name}.yaml"
     if not path.is_file():
         raise UserError(f"{path}: not found; plan the sweep first, or git pull its plan commit")
-    return parse_plan(path.read_text(encoding="utf-8"), path)
+    text = path.read_text(encoding="utf-8")
+    p = parse_plan(text, path)
+    names = [f"{name}-{i}" for i in range(len(p.points))]
+    if p.name != name or [pt["name"] for pt in p.points] != names:
+        raise UserError(f"{path}: its name or its points' names are not those plan gives {name}")
+    return p, text
 
 
 # --- plan -------------------------------------------------------------------------------------
@@ -257,6 +346,7 @@ def check_committed(then: str) -> None:
 
 
 def plan(name: str, sweep: Sequence[str], shards: int) -> Path:
+    check_name(name)
     store = check_clone()
     check_committed("commit them, so that every worker runs them")
     new = make_plan(name, sweep, shards, code_commit())
@@ -307,25 +397,62 @@ def mark_failed(name: str, shard: int, reason: str) -> None:
     run("git", "push", "-q", "-f", "origin", f"{commit}:{FAILED}/{name}")
 
 
-def run_point(point: dict[str, Any]) -> str | None:
+@dataclass(frozen=True)
+class Sweep:
+    """A sweep as this clone sees it: its plan, its plan file's text, its DVC remote."""
+
+    plan: Plan
+    text: str
+    store: str
+
+    def arrived(self, point: str) -> bool:
+        return point in on_origin(self.plan, self.text, self.store)[0]
+
+
+def run_point(sw: Sweep, point: dict[str, Any]) -> str | None:
     """Run one point as a named experiment and push it; the reason if it failed."""
     name = point["name"]
     sets = [a for o in point["overrides"] for a in ("-S", str(o))]
     print(f"{name}: running {' '.join(point['overrides'])}", flush=True)
     args = [*DVC, "exp", "run", "--temp", "--pull", "--allow-missing", "-n", name, *sets]
-    if subprocess.run(command(args), env=child_env()).returncode:
-        return "dvc exp run failed"
-    return push(name)
+    ran = subprocess.run(command(args), env=child_env()).returncode == 0
+    # Made by this run, or first by another process of this clone running the same shard.
+    made = runs_of(sw.plan, sw.text, local_refs()).get(name)
+    if not made:
+        return "dvc exp run failed" if not ran else "dvc exp run made no experiment"
+    return push(sw, name, min(made))
 
 
-def push(name: str) -> str | None:
-    result = subprocess.run(command([*DVC, "exp", "push", "origin", name]), env=child_env())
-    return "dvc exp push failed" if result.returncode else None
+def push(sw: Sweep, point: str, ref: str) -> str | None:
+    """Push the run `ref` of `point` and its outputs; None once the point has arrived, by
+    this run or another's. A run on origin that lacks its outputs is replaced by this one."""
+    exp_push = [*DVC, "exp", "push", "origin", ref]
+    subprocess.run(command(exp_push), env=child_env())
+    if sw.arrived(point):
+        return None
+    forced = subprocess.run(command([*exp_push[:4], "-f", *exp_push[4:]]), env=child_env())
+    if sw.arrived(point):
+        return None
+    return "dvc exp push failed" if forced.returncode else "its outputs did not reach the remote"
+
+
+def settle(sw: Sweep, point: str, shard: int, reason: str | None) -> str | None:
+    """Leave origin saying how `point` ended: marked failed unless it arrived, by this run or
+    another (the same shard may run twice at once). The reason if it did not arrive."""
+    if reason and not sw.arrived(point):
+        mark_failed(point, shard, reason)
+        if not sw.arrived(point):  # another run may have arrived meanwhile
+            return reason
+    ref = f"{FAILED}/{point}"
+    if remote_refs(ref):
+        run("git", "push", "-q", "origin", f":{ref}", check=False)  # another may delete it too
+    return None
 
 
 def work(name: str, shard: int, jobs: int) -> None:
+    check_name(name)
     store = check_clone()
-    p = read_plan(name)
+    p, text = read_plan(name)
     if not 0 <= shard < p.shards:
         raise UserError(f"--shard {shard}: sweep {name} has shards 0 to {p.shards - 1}")
     check_base(p)
@@ -336,29 +463,27 @@ def work(name: str, shard: int, jobs: int) -> None:
             f"this clone's DVC cache nor the remote {store!r}; in a clone at the base commit, "
             f"get them with {BASELINE_FIXES}, then `dvc push`"
         )
+    sw = Sweep(p, text, store)
     mine = [pt for pt in p.points if pt["shard"] == shard]
-    remote = remote_refs("refs/exps/*")
-    failed_before = remote_refs(f"{FAILED}/*")
-    done, local = exp_refs(list(remote)), local_exps()
+    arrived, incomplete = on_origin(p, text, store)
+    local = runs_of(p, text, local_refs())
     todo = []
     for pt in mine:
-        if pt["name"] in done and pt["name"] not in local:
+        if pt["name"] in arrived and pt["name"] not in local:
             print(f"{pt['name']}: already on origin, skipped")
         else:  # one run here is pushed again: a killed push may have sent the ref without data
+            if pt["name"] in incomplete and pt["name"] not in local:
+                print(f"{pt['name']}: on origin without its outputs, running it again")
             todo.append(pt)
 
     def one(pt: dict[str, Any]) -> str | None:
-        if pt["name"] in local:
-            print(f"{pt['name']}: already in this clone, pushing it", flush=True)
-            reason = push(pt["name"])
+        name = pt["name"]
+        if name in local:
+            print(f"{name}: already in this clone, pushing it", flush=True)
+            reason = push(sw, name, min(local[name]))
         else:
-            reason = run_point(pt)
-        ref = f"{FAILED}/{pt['name']}"
-        if reason:
-            mark_failed(pt["name"], shard, reason)
-        elif ref in failed_before:
-            run("git", "push", "-q", "origin", f":{ref}")
-        return reason
+            reason = run_point(sw, pt)
+        return settle(sw, name, shard, reason)
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         reasons = list(pool.map(one, todo))
@@ -415,22 +540,31 @@ def compare_command(points: Sequence[Point]) -> str:
     return "python -m nnreel.compare " + " ".join(pt.name for pt in best) if len(best) > 1 else ""
 
 
+def code(text: str) -> str:
+    """`text` as a Markdown code span that shows it literally (no HTML, no emphasis): fenced
+    by one backtick more than its longest run of them, each side padded with the one space
+    CommonMark strips. A line break would end the paragraph, so it shows as a space."""
+    text = re.sub(r"\r\n?|\n", " ", text)
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"
+
+
 def readme(p: Plan, points: Sequence[Point]) -> str:
     arrived = [pt for pt in points if pt.status == "ok"]
     best = ranked(points)
     lines = [
         f"# Sweep {p.name}\n\n",
-        f"`{' '.join(p.sweep)}`: {len(arrived)} of {len(points)} points arrived, "
+        f"{code(' '.join(p.sweep))}: {len(arrived)} of {len(points)} points arrived, "
         f"over {p.shards} shards, base commit `{p.base[:10]}`.\n\n",
     ]
     if best:
         b = best[0]
         lines.append(
-            f"Best: **{b.name}** ({' '.join(b.overrides)}), final loss "
+            f"Best: **{b.name}** ({code(' '.join(b.overrides))}), final loss "
             f"{b.metrics['final_loss']:.6g}.\n\n"
         )
     lost = [pt for pt in points if pt.status != "ok"]
-    lines += [f"- {pt.name} ({' '.join(pt.overrides)}): {pt.status}\n" for pt in lost]
+    lines += [f"- {pt.name} ({code(' '.join(pt.overrides))}): {code(pt.status)}\n" for pt in lost]
     lines += ["\n"] if lost else []
     lines += [
         "Every point's numbers: [results.csv](results.csv).\n\n",
@@ -443,13 +577,15 @@ def readme(p: Plan, points: Sequence[Point]) -> str:
 
 
 def collect(name: str, partial: bool) -> None:
-    check_clone()
-    p = read_plan(name)
-    found = exp_refs(list(remote_refs("refs/exps/*")))
-    refs = {pt["name"]: found[pt["name"]] for pt in p.points if pt["name"] in found}
+    check_name(name)
+    store = check_clone()
+    p, text = read_plan(name)
+    refs, incomplete = on_origin(p, text, store)
     absent = {pt["name"] for pt in p.points} - set(refs)
     failed = remote_refs(f"{FAILED}/*")
     reasons = failure_reasons({r: s for r, s in failed.items() if r.rsplit("/", 1)[1] in absent})
+    for point in incomplete:
+        reasons.setdefault(point, "on origin without its outputs on the DVC remote")
     if refs:
         print(f"pulling {len(refs)} experiments of {name} (dvc exp pull)", flush=True)
         run("dvc", "exp", "pull", "origin", *refs.values())
@@ -489,8 +625,35 @@ def positive(text: str) -> int:
     return int(text)
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit status 2, like any bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UserError(message)
+
+
+def options(top: argparse.ArgumentParser) -> set[str]:
+    """Every option string of `top` and of its verbs."""
+    verbs = [a for a in top._actions if isinstance(a, argparse._SubParsersAction)]
+    parsers = [top, *(p for v in verbs for p in v.choices.values())]
+    return {option for p in parsers for option in p._option_string_actions}
+
+
+def check_dashes(argv: Sequence[str], known: set[str]) -> None:
+    """A word that starts with '-' but is no option, named as such; argparse would complain
+    about some other argument instead."""
+    for word in argv:
+        if word == "--":
+            return
+        option = word.split("=", 1)[0]
+        if word.startswith("-") and not word[1:].isdigit() and {option, word[:2]}.isdisjoint(known):
+            raise UserError(
+                f"{quoted(word)}: no such option (a name starts with a letter or a digit)"
+            )
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m nnreel.sweep", description=__doc__.split("\n")[0])
+    top = Parser(prog="python -m nnreel.sweep", description=__doc__.split("\n")[0])
     verbs = top.add_subparsers(dest="verb", required=True)
     p = verbs.add_parser("plan", help="write, commit and push sweeps/NAME.yaml")
     p.add_argument("name")
@@ -507,7 +670,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> None:
-    args = parser().parse_args(argv)
+    top = parser()
+    check_dashes(argv, options(top))
+    args = top.parse_args(argv)
     if args.verb == "plan":
         plan(args.name, args.sweep, args.shards)
     elif args.verb == "work":

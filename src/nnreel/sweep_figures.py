@@ -30,6 +30,23 @@ class Point:
     frame: bytes  # its final frame, a PNG; b"" unless it arrived
 
 
+def plain(text: str) -> str:
+    """`text` as matplotlib draws it, character for character: a pair of '$' would start
+    mathtext, which fails on most text."""
+    return text.replace("$", r"\$")
+
+
+def as_text(keys: Sequence[str], points: Sequence[Point]) -> tuple[list[str], list[Point]]:
+    """`keys` and `points` with every name, override and status drawn as plain text."""
+    shown = [
+        Point(
+            plain(pt.name), [plain(o) for o in pt.overrides], plain(pt.status), pt.metrics, pt.frame
+        )
+        for pt in points
+    ]
+    return [plain(k) for k in keys], shown
+
+
 def value(pt: Point, key: str) -> str:
     return next(o.split("=", 1)[1] for o in pt.overrides if o.split("=", 1)[0] == key)
 
@@ -147,7 +164,8 @@ def heatmap_panel(fig: Figure, ax: Any, keys: Sequence[str], points: Sequence[Po
 
 def sweep_figure(keys: Sequence[str], points: Sequence[Point]) -> Figure:
     """Final loss against the first swept key, and a heatmap when two numeric keys form a grid."""
-    keys = list(keys) or ["point"]
+    keys, points = as_text(keys, points)
+    keys = keys or ["point"]
     if keys == ["point"]:
         points = [
             Point(pt.name, [*pt.overrides, f"point={pt.name}"], pt.status, pt.metrics, pt.frame)
@@ -180,9 +198,11 @@ def decode(png: bytes) -> np.ndarray:
 
 def contact_figure(keys: Sequence[str], points: Sequence[Point], tile: float = 3.2) -> Figure:
     """Every point's final frame, a row per value of the first key; near square for one key."""
-    cols = math.ceil(len(points) / len(levels(points, keys[0])))
+    keys, points = as_text(keys, points)
     if len(keys) < 2:
         cols = math.ceil(math.sqrt(len(points)))
+    else:
+        cols = math.ceil(len(points) / len(levels(points, keys[0])))
     rows = math.ceil(len(points) / cols)
     fig = Figure(figsize=(tile * cols, tile * 0.72 * rows), dpi=DPI, layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False)

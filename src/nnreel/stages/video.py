@@ -73,9 +73,11 @@ def main() -> None:
     preview = checked_preview(PREVIEW, preview_steps(steps, v.gif_frames) if v.gif else [], size)
     GIF.parent.mkdir(parents=True, exist_ok=True)
     # Both films are made in a hidden directory, then renamed into place together; an error
-    # or Ctrl-C removes it and leaves the old outputs alone. Its name is fixed, so that even
-    # a run killed outright leaves nothing the next run does not clear.
-    tmp = REPORTS / ".video.tmp"
+    # or Ctrl-C removes it and leaves the old outputs alone. It lies inside the preview's
+    # folder, an output, so that what a run killed outright leaves there is cleared by the
+    # next `dvc repro` even when DVC restores the outputs from its run cache instead of
+    # running this stage (which would clear it too: its name is fixed).
+    tmp = GIF.parent / ".video.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import re
@@ -273,3 +274,11 @@ def test_a_missing_or_stale_frame_of_the_gif_is_reported(project: Path) -> None:
     with pytest.raises(StaleError, match=r"made with video.gif_width = '320x240'"):
         stage.main()
     assert not Path("reports/training.mp4").exists()
+
+
+def test_ffmpeg_on_a_full_disk_is_the_one_line_a_full_disk_gets() -> None:
+    args = [imageio_ffmpeg.get_ffmpeg_exe(), *video.QUIET, "-f", "lavfi", "-i"]
+    args += ["color=c=gray:s=64x64:d=2", "-f", "rawvideo", "-y", "/dev/full"]
+    with pytest.raises(OSError) as info:
+        stage.run_ffmpeg(args)
+    assert info.value.errno == errno.ENOSPC

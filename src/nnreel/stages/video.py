@@ -7,6 +7,7 @@ folder is left empty when video.gif is false.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -39,6 +40,8 @@ def run_ffmpeg(args: list[str], bar: tqdm[Any] | None = None) -> None:
             if bar is not None and line.startswith("frame="):
                 bar.update(int(line[6:]) - bar.n)
         stderr = ffmpeg.stderr.read()
+    if ffmpeg.returncode != 0 and os.strerror(errno.ENOSPC) in stderr:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # run_stage says it in one line
     if ffmpeg.returncode != 0:
         raise RuntimeError(f"ffmpeg exited with {ffmpeg.returncode}:\n{stderr}")
 

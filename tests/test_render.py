@@ -690,3 +690,58 @@ def test_a_run_in_ends_where_its_run_diverged() -> None:
     healthy = [math.sin(k / 30) for k in range(600)]
     lo, hi = history_limits([healthy, [-3.0, 9e3]], [600, 1])
     assert lo < -3.0 < 1.0 < hi < 10
+
+
+@pytest.fixture(scope="module")
+def sixteen(tmp_path_factory: pytest.TempPathFactory) -> Callable[[list[str]], FrameRenderer]:
+    """A renderer of a 16-neuron run with `overrides`, made once per module and overrides."""
+    made: dict[str, FrameRenderer] = {}
+
+    def get(overrides: list[str]) -> FrameRenderer:
+        key = " ".join(overrides)
+        if key not in made:
+            params = tmp_path_factory.mktemp("sixteen") / "params.yaml"
+            params.write_text(composed_conf_text(["model.hidden=[16]", *overrides]))
+            cfg = read_config(params)
+            run, samples = trained_run(cfg, make_samples(cfg.data))
+            made[key] = FrameRenderer(run, samples, 1600, 1000)
+        return made[key]
+
+    return get
+
+
+def test_frame_0_of_a_run_that_diverges_at_step_1_shows_step_0_on_its_fit(
+    sixteen: Callable[[list[str]], FrameRenderer],
+) -> None:
+    r = sixteen(["train.steps=30"])
+    assert r.run.diverged is not None and r.run.diverged["step"] == 1
+    r.update(0)
+    curves = [r.prediction, *r.contributions]
+    lo, hi = r.curves_ax.get_ylim()
+    first = r.net.predict(r.run.steps[0].params, list(r.grid))
+    values = [v for curve in [first[0], *first[1]] for v in curve]
+    assert lo < min(values) and max(values) < hi  # every curve of step 0, nothing cut
+    assert hi - lo < 2 * (max(values) - min(values))  # and not flattened by step 1
+    r.update(1)
+    assert any(edge.get_visible() for edge in r.edges)  # step 1 leaves, marked at the edge
+    assert all(lo <= y <= hi for line in curves for y in line.get_ydata())
+
+
+def test_an_overlay_veils_the_future_and_colours_each_current_dot(
+    sixteen: Callable[[list[str]], FrameRenderer],
+) -> None:
+    from matplotlib.colors import to_rgba
+
+    r = sixteen(["train.lr=0.0001", "train.steps=100", "model.init.sigma=0.5"])
+    dots, history = r.marks[0]
+    assert history.shape[1] == 16
+    expected = [to_rgba(c) for c in r.colours]
+    assert [tuple(c) for c in dots.get_facecolors()] == expected  # one colour per neuron
+    rgb = pixels(r.render(50))
+    ax = dots.axes
+    (x0, y0), (x1, y1) = ax.transData.transform([(0, ax.get_ylim()[0]), (100, ax.get_ylim()[1])])
+    xk = ax.transData.transform((50, 0))[0]
+    rows = slice(round(1000 - y1) + 2, round(1000 - y0) - 2)
+    past = rgb[rows, round(x0) + 2 : round(xk) - 4].mean()
+    future = rgb[rows, round(xk) + 4 : round(x1) - 2].mean()
+    assert future > past + 2  # the same faint lines, lighter ahead of the step

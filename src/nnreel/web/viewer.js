@@ -296,15 +296,10 @@
     return ctx;
   }
 
-  // Copy the pixels `part` into `whole` at (x, y).
-  function paste(whole, part, x, y) {
-    const row = 4 * part.width;
-    for (let j = 0; j < part.height; j++) whole.data.set(part.data.subarray(j * row, (j + 1) * row), 4 * ((y + j) * whole.width + x));
-  }
-
-  // Copy the columns [x0, x1) and rows [y0, y0 + h) of a layer's pixels, in device pixels.
-  function copyStrip(ctx, layer, x0, x1, y0, h) {
-    if (x1 > x0) ctx.putImageData(layer, 0, 0, x0, y0, x1 - x0, h);
+  // Copy the columns [x0, x1) and rows [y0, y0 + h) of a cell's layer, whose top left
+  // corner is at (x, y), in device pixels.
+  function copyStrip(ctx, layer, [x, y], x0, x1, y0, h) {
+    if (x1 > x0) ctx.putImageData(layer, x, y, x0 - x, y0 - y, x1 - x0, h);
   }
 
   // Long histories keep, per pixel column, their first, lowest, highest and last point:
@@ -548,9 +543,11 @@
         const x = at((i % cols) * cw), y = at(Math.floor(i / cols) * cellH);
         return [x, y, at((i % cols + 1) * cw) - x, at((Math.floor(i / cols) + 1) * cellH) - y];
       });
-      this.paper = offscreen(w, h, { willReadFrequently: true });
-      this.faint = new ImageData(this.canvas.width, this.canvas.height);
-      this.strong = new ImageData(this.canvas.width, this.canvas.height);
+      // One cell's paper, and each cell's layers once painted: a wide network's panel is
+      // several screens tall, and pixels for all of it would slow the page's start.
+      this.paper = offscreen(Math.ceil(cw) + 1, cellH + 1, { willReadFrequently: true });
+      this.faint = [];
+      this.strong = [];
       this.painted = this.frames.map(() => false);
       this.shown = this.frames.map(() => null); // what each cell of the canvas shows
     }
@@ -559,14 +556,18 @@
     // network's cells before the first draw would take most of the page's start.
     paintCell(i) {
       const s = this.series[i], f = this.frames[i], ctx = this.paper, [x, y, w, h] = this.cells[i];
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.fillStyle = "#fff";
+      ctx.fillRect(0, 0, w, h);
+      ctx.setTransform(DPR(), 0, 0, DPR(), -x, -y); // the cell at the paper's corner
       f.axes(ctx, { title: s.title, ...this.ticks });
       historyLines(ctx, f, s, 1, 0.3);
       s.lines.forEach((l, n) => { for (const [k, v] of this.outside[i][n]) f.dot(ctx, k, v, l.colour); });
       bestRings(ctx, f, s);
-      paste(this.faint, ctx.getImageData(x, y, w, h), x, y);
+      this.faint[i] = ctx.getImageData(0, 0, w, h);
       historyLines(ctx, f, s, 1.8, 1);
       bestRings(ctx, f, s);
-      paste(this.strong, ctx.getImageData(x, y, w, h), x, y);
+      this.strong[i] = ctx.getImageData(0, 0, w, h);
       this.painted[i] = true;
       if (this.painted.every(Boolean)) this.paper = null;
     }
@@ -592,7 +593,7 @@
         if (f.y + f.h + pad < top || f.y - pad > bottom) return;
         if (!this.painted[i]) this.paintCell(i);
         if (!this.shown[i]) {
-          ctx.putImageData(this.faint, 0, 0, ...this.cells[i]);
+          ctx.putImageData(this.faint[i], this.cells[i][0], this.cells[i][1]);
           this.shown[i] = { xs: [Math.floor(f.x * r)], steps: [] };
         }
         // Where this draw's picture may differ from the last one's: the strong line's end and
@@ -604,8 +605,8 @@
         if (steps.length === was.length && steps.every((v, n) => v === was[n])) return;
         const a = Math.max(0, Math.min(...xs, ...before) - pad), b = Math.min(width, Math.max(...xs, ...before) + pad);
         const y0 = Math.floor(f.y * r) - pad, h = Math.ceil(f.h * r) + 2 * pad;
-        copyStrip(ctx, this.strong, a, Math.min(b, x1), y0, h);
-        copyStrip(ctx, this.faint, Math.max(a, x1), b, y0, h);
+        copyStrip(ctx, this.strong[i], this.cells[i], a, Math.min(b, x1), y0, h);
+        copyStrip(ctx, this.faint[i], this.cells[i], Math.max(a, x1), b, y0, h);
         s.lines.forEach((l, n) => f.dot(ctx, dots[n], l.values[dots[n]], l.colour));
         this.shown[i] = { xs, steps };
       });

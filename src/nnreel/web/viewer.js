@@ -90,31 +90,28 @@
 
   function theta(run, k) { return run.params.map((p) => p[k]); }
 
-  // Predictions over xs and each last-layer neuron's contribution ow_j·a_j, as Net.predict.
+  // Predictions over xs and each last-layer neuron's contribution ow_j·a_j, as Net.predict
+  // (in plain loops over typed arrays: a wide network has thousands of weights per step).
   function predict(run, t, xs) {
-    const L = run.layout;
-    let A = [xs];
+    const L = run.layout, n = xs.length;
+    let A = [Float64Array.from(xs)];
     for (let l = 0; l < L.W.length; l++) {
-      const next = [];
-      L.W[l].forEach((row, j) => {
-        const b = t[L.B[l][j]];
-        const w0 = t[row[0]];
-        const z = A[0].map((a) => w0 * a + b);
+      A = L.W[l].map((row, j) => {
+        const b = t[L.B[l][j]], w0 = t[row[0]], a0 = A[0], z = new Float64Array(n);
+        for (let i = 0; i < n; i++) z[i] = w0 * a0[i] + b;
         for (let k = 1; k < row.length; k++) {
           const w = t[row[k]], a = A[k];
-          for (let i = 0; i < z.length; i++) z[i] = z[i] + w * a[i];
+          for (let i = 0; i < n; i++) z[i] = z[i] + w * a[i];
         }
-        next.push(z.map(L.f));
+        for (let i = 0; i < n; i++) z[i] = L.f(z[i]);
+        return z;
       });
-      A = next;
     }
     const contributions = L.OW.map((idx, j) => A[j].map((a) => t[idx] * a));
     const ob = L.OB === null ? 0 : t[L.OB];
-    const preds = xs.map((_, i) => {
-      let s = 0;
-      for (const c of contributions) s += c[i];
-      return s + ob;
-    });
+    const preds = new Float64Array(n);
+    for (const c of contributions) for (let i = 0; i < n; i++) preds[i] = preds[i] + c[i];
+    for (let i = 0; i < n; i++) preds[i] = preds[i] + ob;
     return { preds, contributions };
   }
 
@@ -1178,7 +1175,10 @@
   measureAll();
   seek(stepFromHash() ?? 0);
   // For scripts and benchmarks: the state is also in the data-* attributes.
-  window.nnreel = { seek, get step() { return current; }, last: LAST, firstDraw: null, timings: T, pyRepr, predict: (r, k, xs) => predict(RUNS[r], theta(RUNS[r], k), xs) };
+  window.nnreel = { seek, get step() { return current; }, last: LAST, firstDraw: null, timings: T, pyRepr, predict: (r, k, xs) => {
+    const { preds, contributions } = predict(RUNS[r], theta(RUNS[r], k), xs);
+    return { preds: Array.from(preds), contributions: contributions.map((c) => Array.from(c)) };
+  } };
   // Ready once the first full draw has reached the screen, at the next frame.
   requestAnimationFrame(() => {
     window.nnreel.firstDraw = performance.now();

@@ -906,3 +906,86 @@ def test_dvc_plots_diff_of_hostile_revision_names_runs_no_script_and_fits_the_pa
     finally:
         tab.remove_listener("dialog", dialog)
         tab.remove_listener("console", console)
+
+
+@pytest.fixture(scope="module")
+def wide_run() -> tuple[Run, Samples]:
+    """321 parameters (16x16 tanh): more than the page draws one by one."""
+    return make_run([16, 16], "tanh", steps=20, lr=1e-4)
+
+
+@pytest.fixture(scope="module")
+def wide_page(
+    browser: Any, wide_run: tuple[Run, Samples], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Page]:
+    tab = new_tab(browser)
+    page = Page(tab, write_page(tmp_path_factory.mktemp("wide"), {"run": wide_run}))
+    yield page
+    assert page.errors == [] and page.requests == [page.url]
+    tab.close()
+
+
+def test_a_wide_network_draws_one_band_per_kind_of_parameter_and_says_so(
+    wide_page: Page, wide_run: tuple[Run, Samples]
+) -> None:
+    run, _ = wide_run
+    p = wide_page.page
+    kinds = "iw:16 b:16 w2:256 ow:16 b2:16 ob:1"
+    for name in ("gradients", "params"):
+        panel = f"[data-panel={name}]"
+        assert wide_page.attr(panel, "data-summary") == kinds
+        note = p.locator(f"{panel} .summarynote")
+        assert note.is_visible() and "321 parameters are too many" in note.inner_text()
+    # Hovering the middle of a cell reads its band at the hovered step, exactly.
+    overlay = p.locator("[data-panel=params] canvas.overlay")
+    overlay.scroll_into_view_if_needed()
+    box = overlay.bounding_box()
+    assert box is not None
+    readout = "[data-panel=params] .readout"
+    for cell, kind in ((0, "iw"), (2, "w2")):
+        p.mouse.move(box["x"] + box["width"] * (cell + 0.5) / 3, box["y"] + 60)
+        k = int(wide_page.attr(readout, "data-hover-step"))
+        assert 0 < k < 20
+        values = sorted(
+            v for n, v in zip(run.names, run.steps[k].params, strict=True) if viewer.kind(n) == kind
+        )
+        text = p.locator(readout).inner_text()
+        assert f"min {kind} = {values[0]!r}," in text and f"max {kind} = {values[-1]!r}" in text
+        assert f"median {kind} = {limits.quantile(values, 0.5)!r}," in text
+    p.mouse.move(0, 0)
+
+
+TABLE = """() => [...document.querySelectorAll("[data-panel=values] tr[data-param]")]
+    .map(r => [r.dataset.param, r.dataset.value, r.dataset.grad])"""
+
+
+def test_a_long_table_holds_the_rows_in_view_and_finds_any_parameter_exactly(
+    wide_page: Page, wide_run: tuple[Run, Samples]
+) -> None:
+    run, _ = wide_run
+    p = wide_page.page
+
+    def exact(name: str, k: int) -> list[str]:
+        i = run.names.index(name)
+        return [name, repr(run.steps[k].params[i]), repr(run.steps[k].grads[i])]
+
+    p.fill("#step-slider", "7")
+    shown = p.evaluate(TABLE)
+    assert 10 < len(shown) < len(run.names)
+    assert shown[0] == exact(run.names[0], 7)
+    assert wide_page.attr("[data-panel=values] .tablenote", "data-rows") == "321"
+    # Found by name, at the step; and the row follows a seek.
+    p.fill("[data-panel=values] input.find", "w2_16_16")
+    assert p.evaluate(TABLE) == [exact("w2_16_16", 7)]
+    assert wide_page.attr("[data-panel=values] .tablenote", "data-rows") == "1"
+    p.fill("#step-slider", "19")
+    assert p.evaluate(TABLE) == [exact("w2_16_16", 19)]
+    # Scrolled to the end, the last rows show the step's exact values.
+    p.fill("[data-panel=values] input.find", "")
+    p.eval_on_selector("[data-panel=values] .tablewrap", "w => { w.scrollTop = w.scrollHeight; }")
+    p.wait_for_function(
+        "() => document.querySelector('[data-panel=values] tr[data-param=ob]') !== null"
+    )
+    shown = p.evaluate(TABLE)
+    assert [row[0] for row in shown[-2:]] == run.names[-2:] == ["b2_16", "ob"]
+    assert all(row == exact(row[0], 19) for row in shown)

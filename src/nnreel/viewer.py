@@ -13,6 +13,7 @@ import base64
 import hashlib
 import html
 import json
+import math
 import struct
 from collections.abc import Sequence
 from typing import Any
@@ -20,11 +21,15 @@ from typing import Any
 from nnreel.checkpoints import Run
 from nnreel.io import package_text
 from nnreel.landscape import Landscape, faithfulness
-from nnreel.limits import curve_limits, dense_grid, healthy, history_limits
+from nnreel.limits import curve_limits, dense_grid, healthy, history_limits, quantile
 from nnreel.network import Samples, neuron_params
 
 FORMAT = "nnreel-viewer/1"
 SPEEDS = (0.25, 0.5, 1, 2, 4, 8)  # playback speeds offered, as multiples of video.fps
+# A network of more parameters has its histories drawn as one band per kind of parameter: a
+# cell per parameter would make the page too tall and too slow to draw.
+MAX_HISTORIES = 256
+BAND = (0.0, 0.1, 0.5, 0.9, 1.0)  # the quantiles a band draws: min, 10%, median, 90%, max
 
 
 def packed(values: Sequence[float]) -> str:
@@ -63,6 +68,27 @@ def landscape_data(land: Landscape) -> dict[str, Any]:
     }
 
 
+def kind(name: str) -> str:
+    """A parameter's kind: its name without its neuron's indices (iw, b, w2, b2, ow, ob)."""
+    return name.split("_")[0] if "_" in name else name.rstrip("0123456789")
+
+
+def bands(names: list[str], columns: list[list[float]], typical: int) -> list[dict[str, Any]]:
+    """Per kind of parameter, the BAND quantiles of its finite values at every step (NaN
+    where none is finite), packed, with the limits of its panel (judged on the first
+    `typical` steps, as a history's)."""
+    out = []
+    for k in dict.fromkeys(map(kind, names)):
+        members = [c for n, c in zip(names, columns, strict=True) if kind(n) == k]
+        steps = [sorted(v for v in vs if math.isfinite(v)) for vs in zip(*members, strict=True)]
+        tracks = [[quantile(vs, q) if vs else math.nan for vs in steps] for q in BAND]
+        lim = history_limits(tracks, [typical] * len(tracks))
+        out.append(
+            {"kind": k, "count": len(members), "tracks": [packed(t) for t in tracks], "limits": lim}
+        )
+    return out
+
+
 def run_data(
     run: Run,
     samples: Samples,
@@ -80,6 +106,10 @@ def run_data(
 
     def limits(values: list[float]) -> tuple[float, float]:  # as the film's history panels
         return history_limits([values], [healthy(run)])
+
+    params = [[s.params[i] for s in run.steps] for i in range(len(names))]
+    grads = [[s.grads[i] for s in run.steps] for i in range(len(names))]
+    summary = len(names) > MAX_HISTORIES
 
     return {
         "label": label,
@@ -100,11 +130,17 @@ def run_data(
         "loss": packed([s.loss for s in run.steps]),
         "limits": {
             "loss": limits([s.loss for s in run.steps]),
-            "params": [limits([s.params[i] for s in run.steps]) for i in range(len(names))],
-            "grads": [limits([s.grads[i] for s in run.steps]) for i in range(len(names))],
+            "params": [] if summary else [limits(c) for c in params],
+            "grads": [] if summary else [limits(c) for c in grads],
         },
-        "params": [packed([s.params[i] for s in run.steps]) for i in range(len(names))],
-        "grads": [packed([s.grads[i] for s in run.steps]) for i in range(len(names))],
+        "params": [packed(c) for c in params],
+        "grads": [packed(c) for c in grads],
+        "bands": {
+            "params": bands(names, params, healthy(run)),
+            "grads": bands(names, grads, healthy(run)),
+        }
+        if summary
+        else None,
         "landscape": landscape_data(land) if land is not None else None,
     }
 

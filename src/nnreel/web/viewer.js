@@ -90,31 +90,28 @@
 
   function theta(run, k) { return run.params.map((p) => p[k]); }
 
-  // Predictions over xs and each last-layer neuron's contribution ow_j·a_j, as Net.predict.
+  // Predictions over xs and each last-layer neuron's contribution ow_j·a_j, as Net.predict
+  // (in plain loops over typed arrays: a wide network has thousands of weights per step).
   function predict(run, t, xs) {
-    const L = run.layout;
-    let A = [xs];
+    const L = run.layout, n = xs.length;
+    let A = [Float64Array.from(xs)];
     for (let l = 0; l < L.W.length; l++) {
-      const next = [];
-      L.W[l].forEach((row, j) => {
-        const b = t[L.B[l][j]];
-        const w0 = t[row[0]];
-        const z = A[0].map((a) => w0 * a + b);
+      A = L.W[l].map((row, j) => {
+        const b = t[L.B[l][j]], w0 = t[row[0]], a0 = A[0], z = new Float64Array(n);
+        for (let i = 0; i < n; i++) z[i] = w0 * a0[i] + b;
         for (let k = 1; k < row.length; k++) {
           const w = t[row[k]], a = A[k];
-          for (let i = 0; i < z.length; i++) z[i] = z[i] + w * a[i];
+          for (let i = 0; i < n; i++) z[i] = z[i] + w * a[i];
         }
-        next.push(z.map(L.f));
+        for (let i = 0; i < n; i++) z[i] = L.f(z[i]);
+        return z;
       });
-      A = next;
     }
     const contributions = L.OW.map((idx, j) => A[j].map((a) => t[idx] * a));
     const ob = L.OB === null ? 0 : t[L.OB];
-    const preds = xs.map((_, i) => {
-      let s = 0;
-      for (const c of contributions) s += c[i];
-      return s + ob;
-    });
+    const preds = new Float64Array(n);
+    for (const c of contributions) for (let i = 0; i < n; i++) preds[i] = preds[i] + c[i];
+    for (let i = 0; i < n; i++) preds[i] = preds[i] + ob;
     return { preds, contributions };
   }
 
@@ -296,15 +293,10 @@
     return ctx;
   }
 
-  // Copy the pixels `part` into `whole` at (x, y).
-  function paste(whole, part, x, y) {
-    const row = 4 * part.width;
-    for (let j = 0; j < part.height; j++) whole.data.set(part.data.subarray(j * row, (j + 1) * row), 4 * ((y + j) * whole.width + x));
-  }
-
-  // Copy the columns [x0, x1) and rows [y0, y0 + h) of a layer's pixels, in device pixels.
-  function copyStrip(ctx, layer, x0, x1, y0, h) {
-    if (x1 > x0) ctx.putImageData(layer, 0, 0, x0, y0, x1 - x0, h);
+  // Copy the columns [x0, x1) and rows [y0, y0 + h) of a cell's layer, whose top left
+  // corner is at (x, y), in device pixels.
+  function copyStrip(ctx, layer, [x, y], x0, x1, y0, h) {
+    if (x1 > x0) ctx.putImageData(layer, x, y, x0 - x, y0 - y, x1 - x0, h);
   }
 
   // Long histories keep, per pixel column, their first, lowest, highest and last point:
@@ -445,10 +437,35 @@
       ...worse.map((run) => el("div", { class: "worse", text: `${name(run)}ended above its start: ${run.loss_name} ${rounded(run.loss[run.last])} at step ${run.last}, against ${rounded(run.loss[0])} at step 0` })));
   }
 
-  // A history's lines, clipped to its frame.
+  // The area between two histories, over each stretch of steps where both are finite.
+  function bandFill(ctx, f, lo, hi) {
+    ctx.beginPath();
+    for (let a = 0; a < lo.length; a++) {
+      if (!Number.isFinite(lo[a]) || !Number.isFinite(hi[a])) continue;
+      let b = a;
+      while (b + 1 < lo.length && Number.isFinite(lo[b + 1]) && Number.isFinite(hi[b + 1])) b++;
+      ctx.moveTo(f.sx(a), f.sy(lo[a]));
+      for (let k = a + 1; k <= b; k++) ctx.lineTo(f.sx(k), f.sy(lo[k]));
+      for (let k = b; k >= a; k--) ctx.lineTo(f.sx(k), f.sy(hi[k]));
+      ctx.closePath();
+      a = b;
+    }
+    ctx.fill();
+  }
+
+  // A history's lines, clipped to its frame; a band (min, 10%, median, 90%, max) is filled
+  // light from min to max and darker from 10% to 90%, under its lines.
   function historyLines(ctx, f, s, width, alpha) {
     ctx.save(); f.clip(ctx); ctx.globalAlpha = alpha; ctx.lineWidth = width;
+    if (s.band) {
+      const [min, q10, , q90, max] = s.lines.map((l) => l.values);
+      ctx.fillStyle = s.lines[0].colour;
+      ctx.globalAlpha = 0.15 * alpha; bandFill(ctx, f, min, max);
+      ctx.globalAlpha = 0.3 * alpha; bandFill(ctx, f, q10, q90);
+      ctx.globalAlpha = alpha;
+    }
     for (const l of s.lines) {
+      ctx.lineWidth = width * (l.thin ? 0.5 : 1);
       ctx.strokeStyle = l.colour;
       if (l.dashed) ctx.setLineDash([4, 3]);
       polyline(ctx, f, STEPS, l.values, 0, l.values.length - 1);
@@ -523,9 +540,11 @@
         const x = at((i % cols) * cw), y = at(Math.floor(i / cols) * cellH);
         return [x, y, at((i % cols + 1) * cw) - x, at((Math.floor(i / cols) + 1) * cellH) - y];
       });
-      this.paper = offscreen(w, h, { willReadFrequently: true });
-      this.faint = new ImageData(this.canvas.width, this.canvas.height);
-      this.strong = new ImageData(this.canvas.width, this.canvas.height);
+      // One cell's paper, and each cell's layers once painted: a wide network's panel is
+      // several screens tall, and pixels for all of it would slow the page's start.
+      this.paper = offscreen(Math.ceil(cw) + 1, cellH + 1, { willReadFrequently: true });
+      this.faint = [];
+      this.strong = [];
       this.painted = this.frames.map(() => false);
       this.shown = this.frames.map(() => null); // what each cell of the canvas shows
     }
@@ -534,14 +553,18 @@
     // network's cells before the first draw would take most of the page's start.
     paintCell(i) {
       const s = this.series[i], f = this.frames[i], ctx = this.paper, [x, y, w, h] = this.cells[i];
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.fillStyle = "#fff";
+      ctx.fillRect(0, 0, w, h);
+      ctx.setTransform(DPR(), 0, 0, DPR(), -x, -y); // the cell at the paper's corner
       f.axes(ctx, { title: s.title, ...this.ticks });
       historyLines(ctx, f, s, 1, 0.3);
       s.lines.forEach((l, n) => { for (const [k, v] of this.outside[i][n]) f.dot(ctx, k, v, l.colour); });
       bestRings(ctx, f, s);
-      paste(this.faint, ctx.getImageData(x, y, w, h), x, y);
+      this.faint[i] = ctx.getImageData(0, 0, w, h);
       historyLines(ctx, f, s, 1.8, 1);
       bestRings(ctx, f, s);
-      paste(this.strong, ctx.getImageData(x, y, w, h), x, y);
+      this.strong[i] = ctx.getImageData(0, 0, w, h);
       this.painted[i] = true;
       if (this.painted.every(Boolean)) this.paper = null;
     }
@@ -567,7 +590,7 @@
         if (f.y + f.h + pad < top || f.y - pad > bottom) return;
         if (!this.painted[i]) this.paintCell(i);
         if (!this.shown[i]) {
-          ctx.putImageData(this.faint, 0, 0, ...this.cells[i]);
+          ctx.putImageData(this.faint[i], this.cells[i][0], this.cells[i][1]);
           this.shown[i] = { xs: [Math.floor(f.x * r)], steps: [] };
         }
         // Where this draw's picture may differ from the last one's: the strong line's end and
@@ -579,8 +602,8 @@
         if (steps.length === was.length && steps.every((v, n) => v === was[n])) return;
         const a = Math.max(0, Math.min(...xs, ...before) - pad), b = Math.min(width, Math.max(...xs, ...before) + pad);
         const y0 = Math.floor(f.y * r) - pad, h = Math.ceil(f.h * r) + 2 * pad;
-        copyStrip(ctx, this.strong, a, Math.min(b, x1), y0, h);
-        copyStrip(ctx, this.faint, Math.max(a, x1), b, y0, h);
+        copyStrip(ctx, this.strong[i], this.cells[i], a, Math.min(b, x1), y0, h);
+        copyStrip(ctx, this.faint[i], this.cells[i], Math.max(a, x1), b, y0, h);
         s.lines.forEach((l, n) => f.dot(ctx, dots[n], l.values[dots[n]], l.colour));
         this.shown[i] = { xs, steps };
       });
@@ -623,31 +646,97 @@
     return [lo / 10 ** (0.05 * span), hi * 10 ** (0.05 * span)];
   }
 
+  // A table of more rows than this holds only the rows in view (and a margin), and a box to
+  // find any parameter by name: thousands of rows would cost a seek most of a frame.
+  const TABLE_ROWS = 100;
+  const BAND = ["min", "10%", "median", "90%", "max"];
+
   class ValuesPanel {
     constructor(run) {
       this.run = run;
-      this.rows = run.names.map((name) => {
-        const cells = ["value", "value-repr", "grad", "grad-repr"].map((c) => el("td", { "data-param": name, class: c.endsWith("repr") ? "num repr" : "num rounded" }));
-        const sw = el("span", { class: "swatch" });
-        sw.style.background = colourOf(run, name);
-        const label = el("td", {}, sw, name);
-        if (run.frozen.includes(name)) label.append(el("span", { class: "frozen", title: "frozen: not trained", text: "frozen" }));
-        const tr = el("tr", { "data-param": name, "data-frozen": String(run.frozen.includes(name)) }, label, ...cells);
-        const texts = cells.map((c) => c.appendChild(document.createTextNode("")));
-        return { tr, cells: [tr, ...cells], texts, shown: null };
-      });
+      this.made = new Map(); // a row's elements, made when it is first shown
+      this.order = run.names.map((_, i) => i); // the rows the table holds, after any filter
+      this.virtual = run.names.length > TABLE_ROWS;
+      this.range = [0, this.virtual ? 0 : run.names.length];
+      this.body = el("tbody");
       const head = el("tr", {}, ...["parameter", "value", "exact value (repr)", `∂${run.loss_name}/∂θ`, `exact ∂${run.loss_name}/∂θ (repr)`].map((t, i) => el("th", { text: t, class: i === 1 || i === 3 ? "rounded" : "" })));
+      this.wrap = el("div", { class: "tablewrap" }, el("table", {}, el("thead", {}, head), this.body));
       this.root = el("section", { "data-panel": "values", "data-run": run.label, class: COMPARE ? "compact" : "" },
-        el("h2", { text: COMPARE ? `values: ${run.label}` : "parameter values at this step" }),
-        el("div", { class: "tablewrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...this.rows.map((r) => r.tr)))));
+        el("h2", { text: COMPARE ? `values: ${run.label}` : "parameter values at this step" }), this.wrap);
+      if (this.virtual) this.findBox();
+      this.show();
     }
-    layout() {}
+    row(i) {
+      if (this.made.has(i)) return this.made.get(i);
+      const run = this.run, name = run.names[i];
+      const cells = ["value", "value-repr", "grad", "grad-repr"].map((c) => el("td", { "data-param": name, class: c.endsWith("repr") ? "num repr" : "num rounded" }));
+      const sw = el("span", { class: "swatch" });
+      sw.style.background = colourOf(run, name);
+      const label = el("td", {}, sw, name);
+      if (run.frozen.includes(name)) label.append(el("span", { class: "frozen", title: "frozen: not trained", text: "frozen" }));
+      const tr = el("tr", { "data-param": name, "data-frozen": String(run.frozen.includes(name)) }, label, ...cells);
+      const texts = cells.map((c) => c.appendChild(document.createTextNode("")));
+      const row = { i, tr, cells: [tr, ...cells], texts, shown: null };
+      this.made.set(i, row);
+      return row;
+    }
+    // Above the table: how many parameters it holds, and a box that keeps those whose name
+    // contains its text.
+    findBox() {
+      const n = this.run.names.length;
+      const all = `${n.toLocaleString("en")} parameters: the table draws the rows in view; scroll it, or find any parameter by name`;
+      this.find = el("input", { type: "search", class: "find", placeholder: "find a parameter, e.g. w2_3_1", "aria-label": "find a parameter" });
+      this.note = el("p", { class: "tablenote", "data-rows": String(n), "data-filter": "" });
+      this.wrap.before(el("div", { class: "tablefind" }, this.find, this.note));
+      this.find.addEventListener("input", () => {
+        const text = this.find.value.trim();
+        this.order = this.run.names.flatMap((name, i) => (name.includes(text) ? [i] : []));
+        Object.assign(this.note.dataset, { rows: String(this.order.length), filter: text });
+        this.note.textContent = text ? `${this.order.length.toLocaleString("en")} of ${all}` : all;
+        this.wrap.scrollTop = 0;
+        this.range = [-1, -1];
+        this.scrolled();
+      });
+      this.wrap.addEventListener("scroll", () => this.scrolled(), { passive: true });
+      this.note.textContent = all;
+    }
+    // The rows in view and a screen's margin either side, between spacers as tall as the rest.
+    scrolled() {
+      if (!this.virtual) return;
+      const h = this.rowHeight, top = Math.floor(this.wrap.scrollTop / h), seen = Math.ceil(Math.max(this.wrap.clientHeight, 600) / h);
+      const from = Math.max(0, top - seen), to = Math.min(this.order.length, top + 2 * seen);
+      if (from === this.range[0] && to === this.range[1]) return;
+      this.range = [from, to];
+      this.show();
+      this.draw(current);
+    }
+    show() {
+      const [from, to] = this.range;
+      const spacer = (rows) => {
+        const tr = el("tr", { class: "spacer", "aria-hidden": "true" });
+        tr.style.height = `${rows * (this.rowHeight || 0)}px`;
+        return tr;
+      };
+      const rows = this.order.slice(from, to).map((i) => this.row(i).tr);
+      this.body.replaceChildren(...(this.virtual ? [spacer(from), ...rows, spacer(this.order.length - to)] : rows));
+      if (this.virtual && !this.order.length) this.body.append(el("tr", {}, el("td", { colspan: "5", text: "no parameter's name contains that" })));
+    }
+    // A virtual table learns its row height from a drawn row, then fills its window.
+    layout() {
+      if (!this.virtual) return;
+      if (!this.rowHeight) {
+        this.body.replaceChildren(this.row(0).tr);
+        this.rowHeight = this.row(0).tr.getBoundingClientRect().height || 20;
+        this.range = [-1, -1];
+      }
+      this.scrolled();
+    }
     draw(k) {
-      const run = this.run, s = own(run, k);
-      // A wide network has hundreds of cells: touch only the rows whose numbers changed.
-      this.rows.forEach((row, i) => {
-        const v = run.params[i][s], g = run.grads[i][s];
-        if (row.shown && Object.is(row.shown[0], v) && Object.is(row.shown[1], g)) return;
+      const run = this.run, s = own(run, k), [from, to] = this.range;
+      // Touch only the rows shown whose numbers changed.
+      for (const i of this.order.slice(Math.max(0, from), Math.max(0, to))) {
+        const row = this.row(i), v = run.params[i][s], g = run.grads[i][s];
+        if (row.shown && Object.is(row.shown[0], v) && Object.is(row.shown[1], g)) continue;
         row.shown = [v, g];
         const rv = pyRepr(v), rg = pyRepr(g);
         for (const cell of row.cells) {
@@ -655,7 +744,7 @@
           cell.setAttribute("data-grad", rg);
         }
         [rounded(v), rv, rounded(g), rg].forEach((t, n) => { row.texts[n].data = t; });
-      });
+      }
       this.root.dataset.step = s;
     }
   }
@@ -935,10 +1024,22 @@
       return { title: `${prefix(name)}${frozen ? "  (frozen)" : ""}`, last: run.last,
         lines: [{ label: prefix(name), colour: colourOf(run, name), values: arrays[i], limits: limits[i], dashed: frozen }] };
     });
+    // Too many parameters to draw one by one: one band per kind, summarising them all.
+    const bands = (kinds, prefix) => kinds.map((b, j) => ({
+      title: `${prefix(b.kind)}: ${b.count.toLocaleString("en")} parameter${b.count > 1 ? "s" : ""}`, last: run.last, band: true,
+      lines: b.tracks.map((t, q) => ({ label: `${BAND[q]} ${prefix(b.kind)}`, colour: NEURON_COLOURS[j % NEURON_COLOURS.length], values: unpack(t), limits: b.limits, thin: q !== 2 })),
+    }));
+    const grad = (n) => `∂${run.loss_name}/∂${n}`, summary = Boolean(run.bands);
     // One row per neuron when each has few parameters (iw, b, ow), else four to a row.
-    const columns = Math.min(4, Math.max(...run.neurons.map((ps) => ps.length)));
-    const grads = new HistoryPanel("gradients", `∂${run.loss_name}/∂θ per step, every parameter`, series(run.grads, run.limits.grads, (n) => `∂${run.loss_name}/∂${n}`), { wide: true, columns });
-    const params = new HistoryPanel("params", "every parameter's trajectory", series(run.params, run.limits.params, (n) => n), { wide: true, columns });
+    const columns = summary ? 3 : Math.min(4, Math.max(...run.neurons.map((ps) => ps.length)));
+    const grads = new HistoryPanel("gradients", `∂${run.loss_name}/∂θ per step, ${summary ? "summarised per kind of parameter" : "every parameter"}`,
+      summary ? bands(run.bands.grads, grad) : series(run.grads, run.limits.grads, grad), { wide: true, columns });
+    const params = new HistoryPanel("params", summary ? "the parameters' trajectories, summarised per kind" : "every parameter's trajectory",
+      summary ? bands(run.bands.params, (n) => n) : series(run.params, run.limits.params, (n) => n), { wide: true, columns });
+    if (summary) for (const p of [grads, params]) {
+      p.root.dataset.summary = run.bands.params.map((b) => `${b.kind}:${b.count}`).join(" ");
+      p.root.querySelector("h2").after(el("p", { class: "summarynote", text: `${run.names.length.toLocaleString("en")} parameters are too many to draw one by one: each cell summarises one kind over every step (light band: min to max; dark band: 10% to 90%; line: median). The table holds every exact value.` }));
+    }
     main.append(fits[0].root, values[0].root, lossPanel.root, grads.root, params.root);
     lossPanel.root.classList.add("wide");
     panels.push(fits[0], values[0], lossPanel, grads, params);
@@ -1082,7 +1183,10 @@
   measureAll();
   seek(stepFromHash() ?? 0);
   // For scripts and benchmarks: the state is also in the data-* attributes.
-  window.nnreel = { seek, get step() { return current; }, last: LAST, firstDraw: null, timings: T, pyRepr, predict: (r, k, xs) => predict(RUNS[r], theta(RUNS[r], k), xs) };
+  window.nnreel = { seek, get step() { return current; }, last: LAST, firstDraw: null, timings: T, pyRepr, predict: (r, k, xs) => {
+    const { preds, contributions } = predict(RUNS[r], theta(RUNS[r], k), xs);
+    return { preds: Array.from(preds), contributions: contributions.map((c) => Array.from(c)) };
+  } };
   // Ready once the first full draw has reached the screen, at the next frame.
   requestAnimationFrame(() => {
     window.nnreel.firstDraw = performance.now();

@@ -539,3 +539,24 @@ def test_a_landscape_file_whose_path_is_cut_short_is_refused(
     path.write_text(json.dumps(value), "utf-8")
     with pytest.raises(ArtifactError, match=r"\(rebuild it with: dvc repro -f landscape\)$"):
         read_landscape(cfg, run, path)
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        LandscapeConfig(resolution=11),
+        LandscapeConfig(plane="params", axes=["ow1", "iw2"], resolution=11),
+    ],
+)
+def test_both_axes_get_the_same_span_the_paths_longest_extent_plus_margins(
+    cfg: LandscapeConfig,
+) -> None:
+    run, samples = trained({"train": {"steps": 60}})
+    land = L.landscape(run, samples, cfg)
+    (t,) = land.tracks
+    extents = [max(c) - min(c) for c in t.coords]
+    assert min(extents) < 0.5 * max(extents)  # a path far longer one way than the other
+    width = max(extents) * (1 + 2 * cfg.margin)
+    for axis, coords in zip(land.axes, t.coords, strict=True):
+        assert math.isclose(axis[-1] - axis[0], width, rel_tol=1e-9)
+        assert math.isclose(axis[0] + axis[-1], min(coords) + max(coords), abs_tol=1e-9 * width)

@@ -19,20 +19,21 @@ from PIL import Image
 from zlib_ng import zlib_ng
 
 from nnreel.artifacts import read_samples, write_samples
-from nnreel.checkpoints import Run, encode_run
-from nnreel.config import Config, LandscapeConfig, RenderConfig
+from nnreel.checkpoints import Run, Step, encode_run
+from nnreel.config import Config, LandscapeConfig, ModelConfig, RenderConfig, TrainConfig
 from nnreel.data import make_samples
 from nnreel.errors import ConfigError
 from nnreel.frames import frame_steps
 from nnreel.io import CHECKPOINTS, FRAMES, PREVIEW, SAMPLES, write_lines
 from nnreel.landscape import landscape
-from nnreel.limits import history_limits
+from nnreel.limits import curve_limits, dense_grid, history_limits
 from nnreel.network import Net
 from nnreel.params import read_config
 from nnreel.render import DIVERGED, FrameRenderer, encode_png
 from nnreel.run_file import read_run
 from nnreel.stages import render as render_stage
 from nnreel.training import seeded_training
+from tests.conftest import reference_samples
 from tests.repo import composed_conf_text, trained_run
 
 Samples = tuple[list[float], list[float]]
@@ -470,6 +471,44 @@ def test_limits_come_from_every_step_not_the_rendered_ones(
         render_stage.write_frames(out, run, samples, frame_steps(100, every, 200), cfg)
         last[every] = (out / "frame_000100.png").read_bytes()
     assert last[1] == last[50]
+
+
+def softplus_curves(theta: dict[str, float], xs: list[float]) -> list[float]:
+    """Every value of the prediction and of each neuron's ow_j·softplus(iw_j·x + b_j) at
+    `xs`, for the two-neuron network, written out by hand."""
+    neurons = [
+        [theta[f"ow{j}"] * math.log1p(math.exp(theta[f"iw{j}"] * x + theta[f"b{j}"])) for x in xs]
+        for j in (1, 2)
+    ]
+    return [*(a + b for a, b in zip(*neurons, strict=True)), *neurons[0], *neurons[1]]
+
+
+def test_one_far_out_step_leaves_the_fit_limits_but_step_0_and_the_samples_stay() -> None:
+    xs, ys = reference_samples()
+    samples = (xs, [y + 10.0 for y in ys])  # above every curve but the far-out step's
+    n, outlier = 30, 17  # the 5% most extreme steps are one step
+    thetas = [{"iw1": 1.0, "b1": 0.0, "ow1": -6.0, "iw2": -1.0, "b2": 0.0, "ow2": -3.0}]
+    for k in range(1, n):  # step 0 lies well below the rest, which rise steadily
+        t = (k - 1) / (n - 2)
+        thetas.append({**thetas[0], "ow1": -1.0 + 2.0 * t, "ow2": -0.5 + t})
+    thetas[outlier] = {**thetas[outlier], "ow1": 1e6, "ow2": 1e6}
+    model = ModelConfig()
+    names = Net(model.arch).names
+    steps = [
+        Step(k, 0.0, [theta[name] for name in names], [0.0] * len(names))
+        for k, theta in enumerate(thetas)
+    ]
+    run = Run(names, Config(model=model, train=TrainConfig(steps=n - 1)), steps, None)
+    grid = dense_grid(xs)
+    lo, hi = curve_limits([(run, samples)], grid)
+    assert max(softplus_curves(thetas[outlier], grid)) > hi  # the outlier leaves the panel
+    kept = [
+        v for k, theta in enumerate(thetas) if k != outlier for v in softplus_curves(theta, grid)
+    ]
+    assert lo <= min(kept) and max(kept) <= hi  # step 0, with the lowest curves, among them
+    assert min(softplus_curves(thetas[0], grid)) < min(softplus_curves(thetas[1], grid)) - 5
+    assert lo <= min(samples[1]) and max(samples[1]) <= hi
+    assert hi - lo < 100  # so the rest fill the panel
 
 
 def landscape_of(run: Run, samples: Samples) -> Any:

@@ -231,6 +231,24 @@ def test_a_neuron_with_a_tiny_output_weight_is_negligible_alone() -> None:
     assert metrics.negligible_neurons(net, [1.0, 0.5, *theta[2:]], XS, YS) == []
 
 
+def test_negligible_is_judged_against_the_targets_range() -> None:
+    xs, ys = reference_samples()
+    net = Net(Architecture((2,), "softplus"))
+    theta = {"iw1": 1.0, "ow1": 0.01, "b1": 0.0, "iw2": 1.0, "ow2": 5.0, "b2": 0.0}
+
+    def judged(theta: dict[str, float], ys: list[float]) -> tuple[list[int], list[int]]:
+        """What the report says, and what the definition says by hand."""
+        ranges = [max(c) - min(c) for c in reference_contributions(theta, xs)]
+        by_hand = [j for j, r in enumerate(ranges, 1) if r < 1e-3 * (max(ys) - min(ys))]
+        return metrics.negligible_neurons(net, [theta[n] for n in net.names], xs, ys), by_hand
+
+    louder = {**theta, "ow1": 1000 * theta["ow1"], "ow2": 1000 * theta["ow2"]}
+    assert judged(theta, ys) == ([], [])  # neuron 1 moves the prediction by ~0.7% of the range
+    assert judged(theta, [1000 * y for y in ys]) == ([1], [1])  # now by ~0.0007%
+    assert judged(louder, [1000 * y for y in ys]) == ([], [])  # both scaled: the same verdict
+    assert judged(theta, [y + 1000 for y in ys]) == ([], [])  # a shift leaves the range alone
+
+
 def test_parameter_paths_hold_every_step_of_every_parameter_exactly() -> None:
     model, cfg = ModelConfig(), TrainConfig(steps=5)
     steps = trained_steps(model, cfg, XS, YS)

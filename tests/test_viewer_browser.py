@@ -13,6 +13,8 @@ import os
 import random
 import re
 import shutil
+import struct
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -356,6 +358,25 @@ def test_isolated_spikes_leave_their_panel_marked_at_its_edge(
     assert len(grads) > 10  # 40 samples at lr 0.01: the gradients spike from step 238
     assert page.attr("[data-panel=gradients]", "data-edge-marks").split() == grads
     assert page.attr("[data-panel=loss]", "data-edge-marks").split() == loss
+
+
+FROM_BITS = """hexes => hexes.map(h => {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setBigUint64(0, BigInt("0x" + h));
+    return nnreel.pyRepr(view.getFloat64(0));
+})"""
+
+
+def test_the_page_writes_every_float_as_python_repr_does(default_page: Page) -> None:
+    info = sys.float_info
+    chosen = [1e16, 1e-7, 5e-324, -0.0, 0.0, 0.1 + 0.2, 1e308, 1e-5, 1e-4, 123456789012345680.0]
+    chosen += [2.5e-308, info.min, info.max, -info.max, 9999999999999998.0, 1e15, 1.0, -1.5]
+    chosen += [1e22, 1 / 3, -2.2250738585072014e-308, math.inf, -math.inf, math.nan]
+    rng = random.Random(8)
+    bits = [rng.getrandbits(64) for _ in range(300)]  # floats of every exponent and sign
+    values = chosen + [x for b in bits if math.isfinite(x := struct.unpack(">d", b.to_bytes(8))[0])]
+    hexes = [struct.pack(">d", x).hex() for x in values]
+    assert default_page.page.evaluate(FROM_BITS, hexes) == [repr(x) for x in values]
 
 
 def test_every_key_binding(default_page: Page, default_run: tuple[Run, Samples]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -448,6 +449,46 @@ def test_colour_bar_ticks_are_round_losses_inside_the_range() -> None:
         assert len(ticks) >= 3 and all(lo <= t <= hi for t in ticks), (lo, hi)
     assert [tick_text(10**t) for t in loss_ticks(0.3, 1.5)] == ["2", "5", "10", "20"]
     assert tick_text(1e4) == "1e4" and tick_text(0.05) == "0.05"
+
+
+def two_peaks(x: float, y: float) -> float:
+    """log10 of a loss with its lowest point at (-0.5, 0.5) and its highest at (0.5, -0.5)."""
+    return (
+        1
+        - 2 * math.exp(-((x + 0.5) ** 2 + (y - 0.5) ** 2) / 0.08)
+        + 2 * math.exp(-((x - 0.5) ** 2 + (y + 0.5) ** 2) / 0.08)
+    )
+
+
+def test_the_surface_at_its_lowest_and_highest_cells_has_the_colour_bars_ends() -> None:
+    grid = [-1 + i / 20 for i in range(41)]
+    loss = [[10 ** two_peaks(x, y) for x in grid] for y in grid]  # loss[j][i] at (x_i, y_j)
+    path = [[-0.9, -0.85, -0.8], [-0.9, -0.88, -0.85]]  # in a corner, clear of both
+    t = L.Track("", [0, 1, 2], path, [1.0] * 3, [0.0] * 3, [0.9, 0.1], 1.0, [], None)
+    plane = ([0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], [0.0, 0.0])
+    land = L.Landscape("params", ["a", "b"], *plane, [grid, grid], loss, [t])
+    fig = Figure(figsize=(6.4, 4.0), dpi=100, layout="constrained")
+    canvas: Any = FigureCanvasAgg(fig)  # Agg's calls are untyped
+    ax = fig.add_subplot()
+    draw_landscape(ax, land)
+    canvas.draw()
+    image = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+    (bar,) = ax.child_axes
+
+    def pixel(transform: Any, xy: list[float], up: int = 0) -> np.ndarray:
+        """The colour drawn at `xy` in `transform`'s coordinates, `up` pixels above it."""
+        column, row = transform.transform(xy)
+        colour: np.ndarray = image[len(image) - int(row) - up, int(column)]
+        return colour
+
+    cells = [
+        (v, x, y) for row, y in zip(loss, grid, strict=True) for v, x in zip(row, grid, strict=True)
+    ]
+    (_, *lowest), (_, *highest) = min(cells), max(cells)  # [x, y] of each
+    bottom, top = pixel(bar.transAxes, [0.5, 0.0], 3), pixel(bar.transAxes, [0.5, 1.0], -3)
+    assert np.abs(bottom - top).max() > 100  # the bar's ends differ plainly
+    assert np.abs(pixel(ax.transData, lowest) - bottom).max() <= 2
+    assert np.abs(pixel(ax.transData, highest) - top).max() <= 2
 
 
 def test_named_axes_the_trained_run_lacks_are_a_config_error() -> None:

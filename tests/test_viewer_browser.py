@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from nnreel import landscape, limits, viewer
+from nnreel.architecture import param_kind
 from nnreel.checkpoints import Run
 from nnreel.config import Config, DataConfig, LandscapeConfig, ModelConfig, TrainConfig
 from nnreel.data import make_samples
@@ -968,7 +969,7 @@ def test_a_wide_network_draws_one_band_per_kind_of_parameter_and_says_so(
         k = int(wide_page.attr(readout, "data-hover-step"))
         assert 0 < k < 20
         values = sorted(
-            v for n, v in zip(run.names, run.steps[k].params, strict=True) if viewer.kind(n) == kind
+            v for n, v in zip(run.names, run.steps[k].params, strict=True) if param_kind(n) == kind
         )
         text = p.locator(readout).inner_text()
         assert f"min {kind} = {values[0]!r}," in text and f"max {kind} = {values[-1]!r}" in text

@@ -61,6 +61,11 @@ def param_names(arch: Architecture) -> list[str]:
     return names
 
 
+def param_kind(name: str) -> str:
+    """A parameter's kind, its name without its neuron's indices: iw, b, w2, b2, …, ow or ob."""
+    return name.split("_")[0] if "_" in name else name.rstrip("0123456789")
+
+
 def neuron_params(arch: Architecture) -> list[list[str]]:
     """For each neuron of the last hidden layer, its own parameter names (iw, b, ow order)."""
     layer = len(arch.hidden)

@@ -28,6 +28,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLoca
 from matplotlib.transforms import IdentityTransform
 from zlib_ng import zlib_ng
 
+from nnreel.architecture import param_kind
 from nnreel.checkpoints import Run
 from nnreel.landscape import Landscape
 from nnreel.landscape_plot import LandscapePanel, draw_landscape, panel_scale
@@ -150,11 +151,6 @@ def neuron_colours(n: int) -> list[RGB]:
     return [readable(turbo(0.05 + 0.9 * j / (n - 1))) for j in range(n)]
 
 
-def kind(name: str) -> str:
-    """A parameter's kind: iw, b, w2, b2, …, ow or ob."""
-    return name.split("_")[0] if "_" in name else name.rstrip("0123456789")
-
-
 def span(names: Sequence[str]) -> str:
     """Names in a panel's title: the one, or the first and last of a run, as in iw1…iw12."""
     return names[0] if len(names) == 1 else f"{names[0]}…{names[-1]}"
@@ -170,10 +166,10 @@ def gradient_groups(trained: Sequence[str], capacity: int) -> list[Group]:
         return [(name, [name]) for name in trained]
     kinds: dict[str, list[str]] = {}
     for name in trained:
-        kinds.setdefault(kind(name), []).append(name)
+        kinds.setdefault(param_kind(name), []).append(name)
     if len(kinds) <= capacity:
         return [(span(names), names) for names in kinds.values()]
-    biases = [name for name in trained if kind(name).startswith(("b", "ob"))]
+    biases = [name for name in trained if param_kind(name).startswith(("b", "ob"))]
     roles = {"weights": [n for n in trained if n not in biases], "biases": biases}
     groups = [(f"{role} ({len(names)})", names) for role, names in roles.items() if names]
     return groups if len(groups) <= capacity else [(f"all ({len(trained)})", list(trained))]
@@ -247,7 +243,7 @@ def value_rows(names: Sequence[str], owner: dict[str, int], per_row: int) -> lis
     """Parameter names in draw order, in rows of at most `per_row`, a neuron's own together."""
     runs: list[list[str]] = []
     for name in names:
-        if runs and owner.get(name) == owner.get(runs[-1][-1]) and kind(name) != "ob":
+        if runs and owner.get(name) == owner.get(runs[-1][-1]) and param_kind(name) != "ob":
             runs[-1].append(name)
         else:
             runs.append([name])

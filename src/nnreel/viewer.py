@@ -18,6 +18,7 @@ import struct
 from collections.abc import Sequence
 from typing import Any
 
+from nnreel.architecture import param_kind
 from nnreel.checkpoints import Run
 from nnreel.io import package_text
 from nnreel.landscape import Landscape, faithfulness
@@ -68,18 +69,13 @@ def landscape_data(land: Landscape) -> dict[str, Any]:
     }
 
 
-def kind(name: str) -> str:
-    """A parameter's kind: its name without its neuron's indices (iw, b, w2, b2, ow, ob)."""
-    return name.split("_")[0] if "_" in name else name.rstrip("0123456789")
-
-
 def bands(names: list[str], columns: list[list[float]], typical: int) -> list[dict[str, Any]]:
     """Per kind of parameter, the BAND quantiles of its finite values at every step (NaN
     where none is finite), packed, with the limits of its panel (judged on the first
     `typical` steps, as a history's)."""
     out = []
-    for k in dict.fromkeys(map(kind, names)):
-        members = [c for n, c in zip(names, columns, strict=True) if kind(n) == k]
+    for k in dict.fromkeys(map(param_kind, names)):
+        members = [c for n, c in zip(names, columns, strict=True) if param_kind(n) == k]
         steps = [sorted(v for v in vs if math.isfinite(v)) for vs in zip(*members, strict=True)]
         tracks = [[quantile(vs, q) if vs else math.nan for vs in steps] for q in BAND]
         lim = history_limits(tracks, [typical] * len(tracks))

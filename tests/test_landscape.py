@@ -537,7 +537,8 @@ def test_identical_runs_in_a_comparison_say_so_and_both_show() -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import to_rgb
 
-    from nnreel.compare import identical, loss_figure
+    from nnreel.compare import loss_figure
+    from nnreel.viewer import identical
 
     a, samples = trained({"train": {"steps": 20}})
     b, _ = trained({"train": {"steps": 20, "lr": 0.02}})

@@ -19,7 +19,6 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import dvc.api
 import imageio_ffmpeg
@@ -104,21 +103,6 @@ def encode(dirs: list[Path], out: Path, fps: int, hold: int) -> None:
         subprocess.run([*args, "-f", "mp4", str(tmp)], check=True)
 
 
-def identical(runs: dict[str, tuple[Run, Samples]]) -> dict[str, str]:
-    """Each run whose every step and sample equals an earlier run's, mapped to that run."""
-
-    def result(name: str) -> tuple[Any, ...]:
-        run, samples = runs[name]
-        return run.names, run.steps, samples
-
-    twins: dict[str, str] = {}
-    for i, b in enumerate(runs):
-        same = [a for a in list(runs)[:i] if a not in twins and result(a) == result(b)]
-        if same:
-            twins[b] = same[0]
-    return twins
-
-
 def called(name: str, twins: dict[str, str]) -> str:
     """A run's name in a shared picture, saying which earlier run it is identical to."""
     return f"{name} (= {twins[name]}, identical)" if name in twins else name
@@ -166,7 +150,7 @@ def write_film(runs: dict[str, tuple[Run, Samples]], out: Path, args: argparse.N
         render_frames(runs, spread(last, args.frames), dirs)
         hold = video.hold_frames(args.fps, args.hold)
         encode(dirs, out / "compare.mp4", args.fps, hold)
-    twins = identical(runs)
+    twins = viewer.identical(runs)
     save_png(loss_figure({rev: run for rev, (run, _) in runs.items()}, twins), out / "loss.png")
     write_shared_landscape({called(name, twins): pair for name, pair in runs.items()}, out)
 

@@ -188,6 +188,21 @@ def page(title: str, runs: list[dict[str, Any]], fps: int) -> str:
     )
 
 
+def identical(runs: dict[str, tuple[Run, Samples]]) -> dict[str, str]:
+    """Each run whose every step and sample equals an earlier run's, mapped to that run."""
+
+    def result(name: str) -> tuple[Any, ...]:
+        run, samples = runs[name]
+        return run.names, run.steps, samples
+
+    twins: dict[str, str] = {}
+    for i, b in enumerate(runs):
+        same = [a for a in list(runs)[:i] if a not in twins and result(a) == result(b)]
+        if same:
+            twins[b] = same[0]
+    return twins
+
+
 def compare_page(runs: dict[str, tuple[Run, Samples]], fps: int, grid_points: int) -> str:
     """One page for 2 to 4 runs under one slider; each run stops at its own last step. The
     fits share the y-limits of the comparison's film: a run far from the others (one that
@@ -195,8 +210,7 @@ def compare_page(runs: dict[str, tuple[Run, Samples]], fps: int, grid_points: in
     peers = list(runs.values())
     fit_ylim = curve_limits(peers, dense_grid([x for _, (xs, _) in peers for x in xs]))
     data = [run_data(r, s, label, grid_points, None, fit_ylim) for label, (r, s) in runs.items()]
-    same = ("names", "samples", "loss", "params", "grads")  # packed: equal means bit for bit
-    for i, d in enumerate(data):
-        twins = [e["label"] for e in data[:i] if all(e[k] == d[k] for k in same)]
-        d["same_as"] = twins[0] if twins else None  # drawn dashed over it, and said so
+    twins = identical(runs)
+    for d in data:
+        d["same_as"] = twins.get(d["label"])  # drawn dashed over it, and said so
     return page("nnreel: runs compared", data, fps)

@@ -111,11 +111,16 @@ def checked_frames(folder: Path, every: int, size: tuple[int, int]) -> list[Path
         if found != sizes[0]:
             problem = "is {}x{} pixels, not {}x{} like the first frame".format(*found, *sizes[0])
             raise ArtifactError(path, problem, "render")
-    if sizes[0] != size:
-        made, now = ("{}x{}".format(*s) for s in (sizes[0], size))
-        raise StaleError(paths[0], "render.width x render.height", made, now)
+    _check_size(paths[0], sizes[0], size, "render.width x render.height")
     _check_steps(paths, every)
     return paths
+
+
+def _check_size(path: Path, found: tuple[int, int], size: tuple[int, int], key: str) -> None:
+    """StaleError if the frame `path`, `found` pixels large, was not drawn `size` large."""
+    if found != size:
+        made, now = ("{}x{}".format(*s) for s in (found, size))
+        raise StaleError(path, key, made, now)
 
 
 def checked_preview(folder: Path, steps: list[int], size: tuple[int, int]) -> list[Path]:
@@ -128,10 +133,7 @@ def checked_preview(folder: Path, steps: list[int], size: tuple[int, int]) -> li
         problem = "missing" if stray[0] in expected else "unexpected"
         raise ArtifactError(stray[0], f"{problem} (a frame of the GIF preview)", "render")
     for path in paths:
-        found = frame_size(path)
-        if found != size:
-            made, now = ("{}x{}".format(*s) for s in (found, size))
-            raise StaleError(path, "video.gif_width", made, now)
+        _check_size(path, frame_size(path), size, "video.gif_width")
     return paths
 
 

@@ -101,8 +101,9 @@ def history_limits(histories: Sequence[Sequence[float]], typical: Sequence[int])
     its edge). Spikes are judged on each history's first `typical` values (those before its run
     diverged); a steady run-in from the first step always stays on the panel."""
     values = [v for h in histories for v in h if math.isfinite(v)] or [0.0]
-    judged = sorted(v for h, n in zip(histories, typical, strict=True) for v in h[:n])
-    judged = [v for v in judged if math.isfinite(v)] or sorted(values)
+    judged = sorted(
+        v for h, n in zip(histories, typical, strict=True) for v in h[:n] if math.isfinite(v)
+    ) or sorted(values)
     lo, hi = quantile(judged, SPIKES), quantile(judged, 1 - SPIKES)
     starts = [
         v

@@ -6,6 +6,7 @@ they fail instead.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import math
@@ -195,14 +196,22 @@ def default_landscape(default_run: tuple[Run, Samples]) -> landscape.Landscape:
     return saved_landscape(*default_run)
 
 
+@contextlib.contextmanager
+def page_of(browser: Any, run: tuple[Run, Samples], folder: Path) -> Iterator[Page]:
+    """The viewer page of `run`, written into `folder` and open in a tab of its own."""
+    tab = new_tab(browser)
+    try:
+        yield Page(tab, write_page(folder, {"run": run}))
+    finally:
+        tab.close()
+
+
 @pytest.fixture(scope="module")
 def default_page(
     browser: Any, default_run: tuple[Run, Samples], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Page]:
-    tab = new_tab(browser)
-    page = Page(tab, write_page(tmp_path_factory.mktemp("viewer"), {"run": default_run}))
-    yield page
-    tab.close()
+    with page_of(browser, default_run, tmp_path_factory.mktemp("viewer")) as page:
+        yield page
 
 
 SHOWN = """() => {
@@ -940,11 +949,9 @@ def wide_run() -> tuple[Run, Samples]:
 def wide_page(
     browser: Any, wide_run: tuple[Run, Samples], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Page]:
-    tab = new_tab(browser)
-    page = Page(tab, write_page(tmp_path_factory.mktemp("wide"), {"run": wide_run}))
-    yield page
-    assert page.errors == [] and page.requests == [page.url]
-    tab.close()
+    with page_of(browser, wide_run, tmp_path_factory.mktemp("wide")) as page:
+        yield page
+        assert page.errors == [] and page.requests == [page.url]
 
 
 def test_a_wide_network_draws_one_band_per_kind_of_parameter_and_says_so(

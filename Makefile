@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 .PHONY: run test check lint params docs bench lock clean
 
 run: $(STAMP)
-	python -m nnreel.lockfile
+	python -m nnreel.runs.lockfile
 	dvc repro
 
 # Everything, as CI runs it: lint, types, and every test including the end-to-end DVC runs.
@@ -33,13 +33,13 @@ $(STAMP): requirements.lock pyproject.toml
 
 # Compose params.yaml from conf/ exactly as `dvc exp run` does.
 params: $(STAMP)
-	python -m nnreel.compose
+	python -m nnreel.config.compose
 
 # Refresh the pictures at the top of the README from the latest run.
 docs: run
 	cp reports/final_frame.png docs/final_frame.png
 	cp reports/preview/training.gif docs/training.gif
-	python -m nnreel.gallery --out docs/gallery.png
+	python -m nnreel.runs.gallery --out docs/gallery.png
 
 bench: $(STAMP)
 	python benchmarks/bench_train.py

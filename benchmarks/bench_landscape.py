@@ -17,15 +17,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from nnreel.artifacts import write_samples
-from nnreel.checkpoints import decode_run, encode_run
-from nnreel.config import Config, LandscapeConfig, ModelConfig, TrainConfig
-from nnreel.data import softplus_sine
-from nnreel.io import write_lines
-from nnreel.landscape import landscape
-from nnreel.network import Net, init_params
-from nnreel.run_file import read_run
-from nnreel.training import seeded_training, train
+from nnreel.config.schema import Config, LandscapeConfig, ModelConfig, TrainConfig
+from nnreel.core.data import softplus_sine
+from nnreel.core.landscape import run_landscape
+from nnreel.core.network import Net, init_params
+from nnreel.core.training import seeded_training, train
+from nnreel.records.checkpoints import decode_run, encode_run
+from nnreel.records.files import write_lines
+from nnreel.records.run_file import read_run
+from nnreel.records.samples import write_samples
 
 GOAL_S = 2.0
 ONE_CORE = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -63,7 +63,7 @@ def in_process_seconds(tmp: Path) -> tuple[float, float]:
         os.chdir(cwd)
     samples = softplus_sine(12, 2.0)
     start = time.perf_counter()
-    land = landscape(run, samples, LandscapeConfig(resolution=101))
+    land = run_landscape(run, samples, LandscapeConfig(resolution=101))
     core = time.perf_counter() - start
     net = Net(run.config.model.arch)
     start = time.perf_counter()
@@ -87,7 +87,7 @@ def deep_seconds() -> tuple[int, float]:
     samples = softplus_sine(12, 2.0)
     run = decode_run(list(encode_run(net.names, cfg, train(net, theta, *samples, cfg.train))))
     start = time.perf_counter()
-    landscape(run, samples, LandscapeConfig(resolution=101))
+    run_landscape(run, samples, LandscapeConfig(resolution=101))
     return len(net.names), time.perf_counter() - start
 
 

@@ -25,14 +25,14 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import pyplot as plt
 
-from nnreel.checkpoints import Run
-from nnreel.config import Config, LandscapeConfig, RenderConfig
-from nnreel.data import make_samples
-from nnreel.frames import frame_steps
-from nnreel.landscape import Landscape, landscape
-from nnreel.network import Net
+from nnreel.config.schema import Config, LandscapeConfig, RenderConfig
+from nnreel.core.data import make_samples
+from nnreel.core.landscape import Landscape, run_landscape
+from nnreel.core.network import Net
+from nnreel.core.run import Run
+from nnreel.core.training import seeded_training
+from nnreel.records.frames import frame_steps
 from nnreel.stages.render import write_frames
-from nnreel.training import seeded_training
 
 NOTEBOOK_FRAMES = 20
 FAST_FRAMES = 601
@@ -105,7 +105,7 @@ def time_stage(
 
 def main() -> None:
     run, samples = default_run()
-    land = landscape(run, samples, LandscapeConfig())
+    land = run_landscape(run, samples, LandscapeConfig())
     steps = frame_steps(run.steps[-1].step, 1, 5000)[:FAST_FRAMES]
     print(f"python {platform.python_version()}, matplotlib {matplotlib.__version__}, ", end="")
     print(f"{os.cpu_count()} CPUs; {WIDTH}x{HEIGHT} frames of the default run")

@@ -3,7 +3,7 @@
     python benchmarks/bench_sweep.py
 
 A clone of the committed project in a temporary directory gets a bare `origin` and a
-local-directory DVC remote; its baseline is reproduced, and `python -m nnreel.sweep plan`
+local-directory DVC remote; its baseline is reproduced, and `python -m nnreel.runs.sweep plan`
 pushes it. Then, for the default config and for render=preview:
 
 - the stages of one point, each run by hand (its `cmd` from dvc.yaml) in a copy holding the
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from nnreel.compose import compose
+from nnreel.config.compose import compose_params
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
@@ -50,7 +50,7 @@ def sh(cwd: Path, *args: str) -> float:
 
 
 def sweep(cwd: Path, *args: str) -> float:
-    return sh(cwd, sys.executable, "-m", "nnreel.sweep", *args)
+    return sh(cwd, sys.executable, "-m", "nnreel.runs.sweep", *args)
 
 
 def stage_seconds(repo: Path, overrides: list[str]) -> dict[str, float]:
@@ -58,7 +58,7 @@ def stage_seconds(repo: Path, overrides: list[str]) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "copy"
         shutil.copytree(repo, copy, symlinks=True)
-        compose(copy / "params.yaml", copy / "conf", overrides)
+        compose_params(copy / "params.yaml", copy / "conf", overrides)
         stages = YAML(typ="safe").load((copy / "dvc.yaml").read_text())["stages"]
         return {name: sh(copy, *stage["cmd"].split()) for name, stage in stages.items()}
 

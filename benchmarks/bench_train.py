@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nnreel.checkpoints import Step, encode_run
-from nnreel.config import Config, ModelConfig, TrainConfig
-from nnreel.data import softplus_sine
-from nnreel.network import Architecture, Net, init_params, sigmoid, softplus
-from nnreel.training import train
+from nnreel.config.schema import Config, ModelConfig, TrainConfig
+from nnreel.core.data import softplus_sine
+from nnreel.core.network import Architecture, Net, init_params, sigmoid, softplus
+from nnreel.core.run import Step
+from nnreel.core.training import train
+from nnreel.records.checkpoints import encode_run
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Failed to initialize NumPy")  # torch sans numpy

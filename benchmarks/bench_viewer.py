@@ -29,11 +29,13 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from nnreel import landscape, viewer
-from nnreel.checkpoints import Run, decode_run, encode_run
-from nnreel.config import Config, ModelConfig, TrainConfig
-from nnreel.data import make_samples
-from nnreel.training import seeded_training
+from nnreel.config.schema import Config, ModelConfig, TrainConfig
+from nnreel.core import landscape
+from nnreel.core.data import make_samples
+from nnreel.core.run import Run
+from nnreel.core.training import seeded_training
+from nnreel.records.checkpoints import decode_run, encode_run
+from nnreel.web import viewer
 
 ARGS = [
     *("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"),
@@ -76,7 +78,7 @@ def trained(cfg: Config) -> Run:
 def build(cfg: Config, folder: Path, name: str) -> Path:
     run = trained(cfg)
     samples = make_samples(cfg.data)
-    land = landscape.landscape(run, samples, cfg.landscape)
+    land = landscape.run_landscape(run, samples, cfg.landscape)
     data = viewer.run_data(run, samples, "run", cfg.viewer.grid_points, land)
     path = folder / f"viewer_{name.replace(' ', '_')}.html"
     path.write_text(viewer.page("nnreel viewer", [data], cfg.video.fps), "utf-8")

@@ -25,7 +25,7 @@ Samples = tuple[list[float], list[float]]
 
 
 def reference_samples() -> Samples:
-    """The notebook's samples, computed here independently of nnreel.data."""
+    """The notebook's samples, computed here independently of nnreel.core.data."""
     xs = [(k + 1) / 6 for k in range(12)]
     return xs, [math.log(1 + math.exp(2 * math.sin(math.pi * x))) for x in xs]
 

@@ -13,13 +13,14 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from nnreel.artifacts import read_samples
-from nnreel.checkpoints import Run, decode_run, encode_run
-from nnreel.compose import compose
-from nnreel.config import Config
-from nnreel.network import Samples
-from nnreel.params import read_config
-from nnreel.training import seeded_training
+from nnreel.config.compose import compose_params
+from nnreel.config.schema import Config
+from nnreel.core.network import Samples
+from nnreel.core.run import Run
+from nnreel.core.training import seeded_training
+from nnreel.records.checkpoints import decode_run, encode_run
+from nnreel.records.params import read_config
+from nnreel.records.samples import read_samples
 
 ROOT = Path(__file__).resolve().parents[1]
 yaml = YAML(typ="safe", pure=True)
@@ -47,7 +48,7 @@ def run(
 def composed_conf_text(overrides: list[str]) -> str:
     """params.yaml as `dvc exp run -S …` would compose it from the project's conf/."""
     with tempfile.TemporaryDirectory() as tmp:
-        compose(Path(tmp) / "params.yaml", ROOT / "conf", overrides)
+        compose_params(Path(tmp) / "params.yaml", ROOT / "conf", overrides)
         return (Path(tmp) / "params.yaml").read_text(encoding="utf-8")
 
 
@@ -64,7 +65,7 @@ def make_repo(tmp: Path) -> Path:
     for name, changes in SMALL.items():
         path = repo / "conf" / name
         yaml.dump(dict(yaml.load(path.read_text())) | changes, path)
-    compose(repo / "params.yaml", repo / "conf")
+    compose_params(repo / "params.yaml", repo / "conf")
     (repo / "dvc.lock").unlink(missing_ok=True)
     run(repo, "git", "init", "-q", "-b", "main")
     run(repo, "git", "config", "user.email", "ci@nnreel.invalid")
@@ -80,7 +81,7 @@ def reproduced_repo(tmp: Path) -> Path:
     run(repo, "dvc", "repro")
     shutil.copy(repo / "reports/final_frame.png", repo / "docs/final_frame.png")
     shutil.copy(repo / "reports/preview/training.gif", repo / "docs/training.gif")
-    run(repo, "python", "-m", "nnreel.gallery")  # of its own, shrunk, conf/
+    run(repo, "python", "-m", "nnreel.runs.gallery")  # of its own, shrunk, conf/
     run(repo, "git", "add", "-A")
     run(repo, "git", "commit", "-qm", "reproduced")
     return repo
@@ -129,7 +130,7 @@ def nnreel_lines(stderr: str) -> list[str]:
 def final_loss_in_process(repo: Path, overrides: list[str]) -> float:
     """The final loss of the repo's conf/ with `overrides`, composed and trained here, no dvc."""
     params = repo / "in-process.yaml"
-    compose(params, repo / "conf", overrides)
+    compose_params(params, repo / "conf", overrides)
     cfg = read_config(params)
     params.unlink()
     xs, ys = read_samples(cfg.data, repo / "data/samples.json")

@@ -15,11 +15,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from nnreel.compose import compose
-from nnreel.config import Config, parse_config
-from nnreel.data import make_samples
+from nnreel.config.compose import compose_params
+from nnreel.config.schema import Config, parse_config
+from nnreel.core.data import make_samples
+from nnreel.core.training import seeded_training
 from nnreel.errors import ConfigError
-from nnreel.training import seeded_training
 from tests.repo import ROOT
 
 
@@ -193,7 +193,7 @@ def test_an_unknown_key_names_the_nearest_known_key(raw: Any, message: str) -> N
 
 def composed_conf(tmp_path: Path, overrides: list[str] | None = None) -> Any:
     """params.yaml as composed from conf/ (the source of every default), with `overrides`."""
-    compose(tmp_path / "params.yaml", ROOT / "conf", overrides or [])
+    compose_params(tmp_path / "params.yaml", ROOT / "conf", overrides or [])
     return YAML(typ="safe", pure=True).load((tmp_path / "params.yaml").read_text())
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nnreel.compose import compose
+from nnreel.config.compose import compose_params
 from tests.repo import make_repo, run
 
 pytestmark = pytest.mark.slow
@@ -73,7 +73,7 @@ def stage_outputs(repo: Path, env: dict[str, str]) -> dict[str, str]:
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project with its samples and checkpoints made, every later stage still to run."""
     repo = make_repo(tmp_path_factory.mktemp("cpu"))
-    compose(repo / "params.yaml", repo / "conf", OVERRIDES)
+    compose_params(repo / "params.yaml", repo / "conf", OVERRIDES)
     for stage in ("validate", "generate", "train"):
         run(repo, sys.executable, "-m", f"nnreel.stages.{stage}")
     return repo

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nnreel.config import DataConfig, Points
-from nnreel.data import add_noise, fib_valley, make_samples, parse_csv
+from nnreel.config.schema import DataConfig, Points
+from nnreel.core.data import add_noise, fib_valley, make_samples, parse_csv
 from nnreel.errors import DataError
 from tests.conftest import Samples
 

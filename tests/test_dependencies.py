@@ -49,41 +49,56 @@ def test_each_stage_depends_on_exactly_the_modules_it_imports(name: str) -> None
 
 
 def package(*names: str) -> set[str]:
-    return {f"src/nnreel/{n}.py" for n in ("__init__", "stages/__init__", *names)}
+    inits = (
+        "__init__",
+        "stages/__init__",
+        *(f"{n.split('/')[0]}/__init__" for n in names if "/" in n),
+    )
+    return {f"src/nnreel/{n}.py" for n in (*inits, *names)}
 
 
+CONFIG = ("records/params", "config/schema", "config/architecture", "errors")
 # What each stage needs, and why. A new import that a stage does not need fails here.
 NEEDED = {
     # ffmpeg over the checked frames; reads render.every, the frame size and video.*
     "video": package(
-        "stages/video", "video", "frames", "io", "params", "config", "architecture", "errors"
+        "stages/video",
+        "pictures/video",
+        "records/frames",
+        "core/indices",
+        "records/files",
+        *CONFIG,
     ),
-    # metrics, figures and the frames' count and copies, from the run, the samples and the
-    # landscape (its summary and its picture, read back checked against the params and run)
+    # metrics, the report's words and figures, and the frames' count and copies, from the
+    # run, the samples and the landscape (its summary and its picture, read back checked
+    # against the params and run); never the frame renderer or the video's arguments
     "report": package(
         "stages/report",
-        "metrics",
-        "landscape",
-        "fixed_order",
-        "landscape_file",
-        "landscape_plot",
-        "limits",
-        "render",
-        "video",
-        "frames",
-        "run_file",
-        "artifacts",
-        "checkpoints",
-        "network",
-        "io",
-        "params",
-        "config",
-        "architecture",
-        "errors",
+        "core/metrics",
+        "core/landscape",
+        "core/fixed_order",
+        "core/indices",
+        "core/limits",
+        "core/network",
+        "core/run",
+        "records/report",
+        "records/faithfulness",
+        "records/landscape_file",
+        "records/frames",
+        "records/run_file",
+        "records/samples",
+        "records/checkpoints",
+        "records/files",
+        "pictures/landscape_panel",
+        "pictures/report_figures",
+        "pictures/png",
+        "pictures/axes",
+        "pictures/style",
+        *CONFIG,
     ),
     # the whole config checked, and the frame budget
     "validate": package(
-        "stages/validate", "frames", "io", "params", "config", "architecture", "errors"
+        "stages/validate", "records/frames", "core/indices", "records/files", *CONFIG
     ),
 }
 
@@ -95,13 +110,13 @@ def test_a_stage_depends_on_no_module_it_does_not_need(name: str) -> None:
 
 def test_editing_the_network_reruns_neither_validate_nor_video() -> None:
     for name in ("validate", "video"):
-        assert "src/nnreel/network.py" not in module_deps(name)
-        assert "src/nnreel/checkpoints.py" not in module_deps(name)
+        assert "src/nnreel/core/network.py" not in module_deps(name)
+        assert "src/nnreel/records/checkpoints.py" not in module_deps(name)
 
 
 def test_the_architecture_names_the_activations_the_network_implements() -> None:
-    from nnreel.architecture import ACTIVATION_NAMES
-    from nnreel.network import ACTIVATIONS
+    from nnreel.config.architecture import ACTIVATION_NAMES
+    from nnreel.core.network import ACTIVATIONS
 
     assert tuple(ACTIVATIONS) == ACTIVATION_NAMES
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nnreel.fixed_order import leading_directions, symmetric_eigen, total
+from nnreel.core.fixed_order import leading_directions, symmetric_eigen, total
 
 finite = st.floats(-1e6, 1e6, allow_nan=False)
 

@@ -16,17 +16,19 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from nnreel import landscape as L
-from nnreel.artifacts import write_samples
-from nnreel.checkpoints import Run, Step, encode_run
-from nnreel.compare_landscape import write_shared_landscape
-from nnreel.config import LandscapeConfig, parse_config
+from nnreel.config.schema import LandscapeConfig, parse_config
+from nnreel.core import landscape as L
+from nnreel.core.network import Net
+from nnreel.core.run import Run, Step
 from nnreel.errors import ConfigError
-from nnreel.io import ArtifactError, read_artifact
-from nnreel.landscape_file import read_landscape, write_landscape
-from nnreel.landscape_plot import draw_landscape, loss_ticks, tick_text
-from nnreel.network import Net
-from nnreel.render import FrameRenderer
+from nnreel.pictures.frame import FrameRenderer
+from nnreel.pictures.landscape_panel import draw_landscape, loss_ticks, tick_text
+from nnreel.records.checkpoints import encode_run
+from nnreel.records.faithfulness import faithfulness
+from nnreel.records.files import ArtifactError, read_artifact
+from nnreel.records.landscape_file import read_landscape, write_landscape
+from nnreel.records.samples import write_samples
+from nnreel.runs.compare_landscape import write_shared_landscape
 from tests.conftest import Samples, reference_samples
 from tests.repo import trained_run
 
@@ -76,7 +78,7 @@ def check_grid_is_the_training_loss(land: L.Landscape, run: Run, samples: Sample
 )
 def test_grid_values_are_the_training_loss_at_their_theta(raw: dict[str, Any]) -> None:
     run, samples = trained(raw)
-    land = L.landscape(run, samples, LandscapeConfig(resolution=21))
+    land = L.run_landscape(run, samples, LandscapeConfig(resolution=21))
     check_grid_is_the_training_loss(land, run, samples)
 
 
@@ -112,7 +114,7 @@ def check_path_in_plane_and_grid(land: L.Landscape, run: Run) -> None:
 
 def test_named_axes_hold_the_path_exactly_when_only_they_train() -> None:
     run, samples = trained({"train": {"frozen": ["iw1", "b1", "ow1", "b2"], "steps": 80}})
-    land = L.landscape(run, samples, LandscapeConfig(plane="params", axes=["ow2", "iw2"]))
+    land = L.run_landscape(run, samples, LandscapeConfig(plane="params", axes=["ow2", "iw2"]))
     assert (land.mode, land.labels) == ("params", ["ow2", "iw2"])
     check_path_in_plane_and_grid(land, run)
     assert L.max_residual(land) == 0.0 and L.explained(land) == 1.0
@@ -120,14 +122,14 @@ def test_named_axes_hold_the_path_exactly_when_only_they_train() -> None:
 
 def test_auto_with_two_trainable_parameters_uses_their_axes() -> None:
     run, samples = trained({"train": {"frozen": ["iw1", "b1", "iw2", "b2"], "steps": 80}})
-    land = L.landscape(run, samples, LandscapeConfig())
+    land = L.run_landscape(run, samples, LandscapeConfig())
     assert (land.mode, land.labels) == ("params", ["ow1", "ow2"])
     check_path_in_plane_and_grid(land, run)
 
 
 def test_named_axes_of_a_run_that_moves_elsewhere_report_the_residual() -> None:
     run, samples = trained({"train": {"steps": 50}})
-    land = L.landscape(run, samples, LandscapeConfig(plane="params", axes=["ow1", "ow2"]))
+    land = L.run_landscape(run, samples, LandscapeConfig(plane="params", axes=["ow1", "ow2"]))
     P = np.array([s.params for s in run.steps])
     others = [i for i, n in enumerate(run.names) if n not in ("ow1", "ow2")]
     expected = np.linalg.norm(P[:, others] - P[-1, others], axis=1)
@@ -138,7 +140,7 @@ def test_named_axes_of_a_run_that_moves_elsewhere_report_the_residual() -> None:
 def test_one_trainable_parameter_draws_the_curve_with_the_recorded_slope() -> None:
     raw = {"model": {"output_bias": True}, "train": {"frozen": ALL_BUT_OB, "steps": 60}}
     run, samples = trained(raw)
-    land = L.landscape(run, samples, LandscapeConfig(resolution=2001))
+    land = L.run_landscape(run, samples, LandscapeConfig(resolution=2001))
     assert (land.mode, land.labels, len(land.loss)) == ("curve", ["ob"], 1)
     (t,) = land.tracks
     ob = run.names.index("ob")
@@ -160,7 +162,7 @@ def test_one_trainable_parameter_draws_the_curve_with_the_recorded_slope() -> No
 def test_the_tangent_slope_is_a_central_difference_of_a_curved_loss() -> None:
     raw = {"train": {"frozen": ["iw1", "b1", "ow1", "iw2", "ow2"], "steps": 30}}
     run, samples = trained(raw)  # only b2 trains; the loss is not quadratic in a bias
-    land = L.landscape(run, samples, LandscapeConfig(resolution=4001))
+    land = L.run_landscape(run, samples, LandscapeConfig(resolution=4001))
     (t,) = land.tracks
     grid, curve = land.axes[0], land.loss[0]
     for k in (0, 15, 30):
@@ -177,7 +179,7 @@ def test_the_tangent_slope_is_a_central_difference_of_a_curved_loss() -> None:
 )
 def test_pca_directions_are_orthonormal_and_explain_descending_shares(raw: dict[str, Any]) -> None:
     run, samples = trained(raw)
-    land = L.landscape(run, samples, LandscapeConfig(resolution=11))
+    land = L.run_landscape(run, samples, LandscapeConfig(resolution=11))
     assert land.mode == "pca"
     D = np.array(land.directions)
     assert np.allclose(D @ D.T, np.eye(2), atol=1e-12)
@@ -199,7 +201,7 @@ def test_pca_directions_are_orthonormal_and_explain_descending_shares(raw: dict[
 def test_the_deep_64x64_net_gets_its_exact_grid() -> None:
     run, samples = trained({**DEEP, "train": {"steps": 20, "lr": 0.001}})
     assert len(run.names) == 64 + 64 + 64 * 64 + 64 + 64 + 1
-    land = L.landscape(run, samples, LandscapeConfig(resolution=31))
+    land = L.run_landscape(run, samples, LandscapeConfig(resolution=31))
     assert land.mode == "pca" and len(land.loss) == 31
     check_grid_is_the_training_loss(land, run, samples)
 
@@ -221,10 +223,10 @@ def test_the_deep_64x64_net_gets_its_exact_grid() -> None:
 def test_a_diverged_run_is_clipped_and_its_grid_is_finite(raw: dict[str, Any], mode: str) -> None:
     run, samples = trained(raw)
     assert run.diverged is not None
-    land = L.landscape(run, samples, LandscapeConfig(resolution=21))
+    land = L.run_landscape(run, samples, LandscapeConfig(resolution=21))
     assert land.mode == mode
     (t,) = land.tracks
-    diverged = run.diverged["step"]
+    diverged = run.diverged.step
     assert t.steps == [s.step for s in run.steps if s.step < diverged]
     assert t.diverged_step == diverged
     assert all(math.isfinite(v) for row in land.loss for v in row)
@@ -238,7 +240,7 @@ def test_a_diverged_run_is_clipped_and_its_grid_is_finite(raw: dict[str, Any], m
 
 def test_a_grid_far_out_stays_finite() -> None:
     run, samples = trained({"train": {"steps": 5}})
-    land = L.landscape(run, samples, LandscapeConfig(resolution=5, margin=10.0))
+    land = L.run_landscape(run, samples, LandscapeConfig(resolution=5, margin=10.0))
     net = Net(run.config.model.arch)
     thetas = np.array([[1e200] * len(run.names)])
     assert not np.isfinite(L.batch_loss(net, thetas, samples, "ssr")).all()
@@ -285,7 +287,7 @@ def test_a_shared_plane_of_adam_and_gd_reports_each_runs_share() -> None:
     D = np.array(land.directions)
     assert np.allclose(D @ D.T, np.eye(2), atol=1e-12)
     for t, run in zip(land.tracks, (gd, adam), strict=True):
-        own = L.landscape(run, samples, LandscapeConfig(resolution=3))
+        own = L.run_landscape(run, samples, LandscapeConfig(resolution=3))
         main = np.array(own.directions[0])  # the run's own first principal direction
         assert float(np.linalg.norm(D @ main)) > 0.95, t.label
         assert t.in_plane > 0.9, t.label
@@ -316,7 +318,7 @@ def test_runs_that_cannot_share_a_plane_get_one_line(other: dict[str, Any], what
 
 def test_json_round_trip_and_damage_is_named() -> None:
     run, samples = trained({"train": {"steps": 10}})
-    land = L.landscape(run, samples, LandscapeConfig(resolution=7))
+    land = L.run_landscape(run, samples, LandscapeConfig(resolution=7))
     value = json.loads(json.dumps(L.to_json(land)))
     assert L.from_json(value) == land
     value["loss"] = value["loss"][:-1]
@@ -393,7 +395,7 @@ def test_the_panel_keeps_every_animated_point_inside_its_axes(
     raw: dict[str, Any], scale: float
 ) -> None:
     run, samples = trained(raw)
-    land = L.landscape(run, samples, LandscapeConfig(resolution=21))
+    land = L.run_landscape(run, samples, LandscapeConfig(resolution=21))
     fig = Figure(figsize=(6.4, 4.0), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     panel = draw_landscape(ax, land, scale)
@@ -494,15 +496,15 @@ def test_the_surface_at_its_lowest_and_highest_cells_has_the_colour_bars_ends() 
 def test_named_axes_the_trained_run_lacks_are_a_config_error() -> None:
     run, samples = trained({"train": {"steps": 3}})
     with pytest.raises(ConfigError, match=r"^landscape.axes = 'ob': not a parameter"):
-        L.landscape(run, samples, LandscapeConfig(plane="params", axes=["iw1", "ob"]))
+        L.run_landscape(run, samples, LandscapeConfig(plane="params", axes=["iw1", "ob"]))
 
 
 def test_a_path_of_one_step_says_what_its_plane_is_and_that_its_share_is_undefined() -> None:
     run, samples = trained({"model": {"hidden": [16]}, "train": {"steps": 30}})
-    assert run.diverged is not None and run.diverged["step"] == 1
-    land = L.landscape(run, samples, LandscapeConfig(resolution=21))
+    assert run.diverged is not None and run.diverged.step == 1
+    land = L.run_landscape(run, samples, LandscapeConfig(resolution=21))
     assert land.labels[0] == "descent"
-    said = L.faithfulness(land)
+    said = faithfulness(land)
     assert "diverged at step 1" in said and "undefined" in said
     assert "descent direction" in said and f"`{land.labels[1]}`" in said
     assert "residual 0" not in said
@@ -521,7 +523,7 @@ def test_a_path_of_one_step_says_what_its_plane_is_and_that_its_share_is_undefin
 def test_the_curve_marks_where_the_path_starts_and_ends_and_nothing_piles_up() -> None:
     """The lesson settles by step 15 of 600: no faint dot per step piles up where it settles."""
     run, samples = trained({"model": {"output_bias": True}, "train": {"frozen": ALL_BUT_OB}})
-    land = L.landscape(run, samples, LandscapeConfig(resolution=41))
+    land = L.run_landscape(run, samples, LandscapeConfig(resolution=41))
     ax = Figure().add_subplot()
     panel = draw_landscape(ax, land)
     static = [line for line in ax.lines if line not in panel.artists]
@@ -537,8 +539,8 @@ def test_identical_runs_in_a_comparison_say_so_and_both_show() -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import to_rgb
 
-    from nnreel.compare import loss_figure
-    from nnreel.viewer import identical
+    from nnreel.runs.compare import loss_figure
+    from nnreel.web.viewer import identical
 
     a, samples = trained({"train": {"steps": 20}})
     b, _ = trained({"train": {"steps": 20, "lr": 0.02}})
@@ -572,7 +574,7 @@ def test_a_landscape_file_whose_path_is_cut_short_is_refused(
     cfg = parse_config(raw)
     run, samples = trained(raw)
     path = tmp_path / "landscape.json"
-    write_landscape(L.landscape(run, samples, cfg.landscape), cfg, path)
+    write_landscape(L.run_landscape(run, samples, cfg.landscape), cfg, path)
     assert read_landscape(cfg, run, path).tracks[0].steps == list(range(31))
     value = json.loads(path.read_text("utf-8"))
     track = value["tracks"][0]
@@ -594,7 +596,7 @@ def test_both_axes_get_the_same_span_the_paths_longest_extent_plus_margins(
     cfg: LandscapeConfig,
 ) -> None:
     run, samples = trained({"train": {"steps": 60}})
-    land = L.landscape(run, samples, cfg)
+    land = L.run_landscape(run, samples, cfg)
     (t,) = land.tracks
     extents = [max(c) - min(c) for c in t.coords]
     assert min(extents) < 0.5 * max(extents)  # a path far longer one way than the other

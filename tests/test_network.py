@@ -13,8 +13,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from nnreel.architecture import param_names
-from nnreel.network import (
+from nnreel.config.architecture import param_names
+from nnreel.core.network import (
     ACTIVATIONS,
     Architecture,
     Net,
@@ -245,8 +245,8 @@ def other_pythons() -> list[str]:
 TRAIN_PRINT = """
 import sys
 sys.path.insert(0, "src")
-from nnreel.architecture import Architecture
-from nnreel.network import Net, init_params
+from nnreel.config.architecture import Architecture
+from nnreel.core.network import Net, init_params
 net = Net(Architecture(hidden=(3, 2), activation="softplus", output_bias=True))
 theta = list(init_params(net.arch, 13, 1.0).values())
 xs = [k / 7 for k in range(12)]

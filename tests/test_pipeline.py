@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from nnreel.compose import compose
+from nnreel.config.compose import compose_params
 from tests.repo import ROOT, copy_of, nnreel_lines, outputs, run
 from tests.test_viewer import page_data
 
 
 def test_params_yaml_is_the_composition_of_conf(tmp_path: Path) -> None:
-    compose(tmp_path / "params.yaml", ROOT / "conf")
+    compose_params(tmp_path / "params.yaml", ROOT / "conf")
     assert (tmp_path / "params.yaml").read_text() == (ROOT / "params.yaml").read_text()
 
 
@@ -78,7 +78,7 @@ def test_a_param_change_makes_only_the_stages_that_read_it_stale(
     # dvc status lists the stages whose own deps changed; the rest rerun only if an input
     # they read changes (video after render, for train.lr).
     repo = copy_of(reproduced, tmp_path)
-    compose(repo / "params.yaml", repo / "conf", [override])
+    compose_params(repo / "params.yaml", repo / "conf", [override])
     assert set(status(repo)) == stale
 
 
@@ -133,7 +133,7 @@ def test_compare_html_puts_two_revisions_under_one_slider(reproduced: Path, tmp_
         repo,
         sys.executable,
         "-m",
-        "nnreel.compare",
+        "nnreel.runs.compare",
         "HEAD",
         "HEAD~1",
         "--html",
@@ -143,7 +143,17 @@ def test_compare_html_puts_two_revisions_under_one_slider(reproduced: Path, tmp_
     )
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert "HEAD~1: cannot read its outputs" in result.stderr
-    run(repo, sys.executable, "-m", "nnreel.compare", "HEAD", "HEAD~0", "--html", "--out", str(out))
+    run(
+        repo,
+        sys.executable,
+        "-m",
+        "nnreel.runs.compare",
+        "HEAD",
+        "HEAD~0",
+        "--html",
+        "--out",
+        str(out),
+    )
     page = (out / "viewer.html").read_text("utf-8")
     assert [r["label"] for r in page_data(page)["runs"]] == ["HEAD", "HEAD~0"]
     assert not (out / "compare.mp4").exists()
@@ -157,6 +167,6 @@ def test_compare_draws_a_revision_named_like_mathtext_as_plain_text(
     run(repo, "git", "tag", "p$x_$")  # a pair of '$' would start mathtext, which fails here
     out = tmp_path / "compare"
     args = ("HEAD", "p$x_$", "--frames", "2", "--out", str(out))
-    result = run(repo, sys.executable, "-m", "nnreel.compare", *args, check=False)
+    result = run(repo, sys.executable, "-m", "nnreel.runs.compare", *args, check=False)
     assert result.returncode == 0, result.stderr
     assert {p.name for p in out.iterdir()} == {"compare.mp4", "loss.png", "landscape.png"}

@@ -18,21 +18,22 @@ from matplotlib.text import Text
 from PIL import Image
 from zlib_ng import zlib_ng
 
-from nnreel.artifacts import read_samples, write_samples
-from nnreel.checkpoints import Run, Step, encode_run
-from nnreel.config import Config, LandscapeConfig, ModelConfig, RenderConfig, TrainConfig
-from nnreel.data import make_samples
+from nnreel.config.schema import Config, LandscapeConfig, ModelConfig, RenderConfig, TrainConfig
+from nnreel.core.data import make_samples
+from nnreel.core.landscape import run_landscape
+from nnreel.core.limits import curve_limits, dense_grid, history_limits
+from nnreel.core.network import Net
+from nnreel.core.run import Run, Step
+from nnreel.core.training import seeded_training
 from nnreel.errors import ConfigError
-from nnreel.frames import frame_steps
-from nnreel.io import CHECKPOINTS, FRAMES, PREVIEW, SAMPLES, write_lines
-from nnreel.landscape import landscape
-from nnreel.limits import curve_limits, dense_grid, history_limits
-from nnreel.network import Net
-from nnreel.params import read_config
-from nnreel.render import DIVERGED, FrameRenderer, encode_png
-from nnreel.run_file import read_run
+from nnreel.pictures.frame import DIVERGED, FrameRenderer, encode_png
+from nnreel.records.checkpoints import encode_run
+from nnreel.records.files import CHECKPOINTS, FRAMES, PREVIEW, SAMPLES, write_lines
+from nnreel.records.frames import frame_steps
+from nnreel.records.params import read_config
+from nnreel.records.run_file import read_run
+from nnreel.records.samples import read_samples, write_samples
 from nnreel.stages import render as render_stage
-from nnreel.training import seeded_training
 from tests.conftest import reference_samples
 from tests.repo import composed_conf_text, trained_run
 
@@ -196,7 +197,7 @@ def default_frames() -> dict[tuple[int, int], tuple[bytes, np.ndarray]]:
     """Step 300 of the default run, as a PNG and as the canvas's pixels, at two sizes."""
     cfg = Config()
     run, samples = trained_run(cfg, make_samples(cfg.data))
-    land = landscape(run, samples, cfg.landscape)
+    land = run_landscape(run, samples, cfg.landscape)
     made = {}
     for size in ((1600, 1000), (640, 400)):
         r = FrameRenderer(run, samples, *size, land=land)
@@ -260,8 +261,8 @@ def test_a_diverged_runs_last_frame_says_where_and_why_beside_the_data(
     assert red_pixels(r.render(last)) > before + 50
     assert r.divergence.get_visible()
     notice = " ".join(r.divergence.get_text().split())
-    assert notice.startswith(f"diverged at step {run.diverged['step']}: ")
-    assert run.diverged["reason"] in notice
+    assert notice.startswith(f"diverged at step {run.diverged.step}: ")
+    assert run.diverged.reason in notice
     assert f"step {last} of 50 (stopped at {last})" in " ".join(r.title.get_text().split())
     box = r.divergence.get_window_extent(r.canvas.get_renderer())
     assert not box.overlaps(r.curves_ax.bbox)  # the notice covers no data
@@ -399,7 +400,7 @@ def wcag_contrast(rgb: tuple[float, ...]) -> float:
 def test_neuron_colours_stand_3_to_1_against_white_and_differ(n: int) -> None:
     from matplotlib.colors import to_rgb
 
-    from nnreel.render import neuron_colours
+    from nnreel.pictures.frame import neuron_colours
 
     colours = [to_rgb(c) for c in neuron_colours(n)]
     assert all(wcag_contrast(c) >= 3.0 for c in colours)
@@ -412,7 +413,7 @@ def test_a_log_loss_axis_has_three_or_more_labelled_ticks(
     run, samples = project(tmp_path, monkeypatch, PRESETS["wide"] + "train: {steps: 60}\n")
     losses = [s.loss for s in run.steps]
     assert max(losses) > 10 * min(losses)
-    from nnreel.render import loss_figure
+    from nnreel.pictures.frame import loss_figure
 
     for ax in (renderer(run, samples).fig.axes[2], loss_figure(run).axes[0]):
         assert ax.get_yscale() == "log"
@@ -512,7 +513,7 @@ def test_one_far_out_step_leaves_the_fit_limits_but_step_0_and_the_samples_stay(
 
 
 def landscape_of(run: Run, samples: Samples) -> Any:
-    return landscape(run, samples, LandscapeConfig(resolution=21))
+    return run_landscape(run, samples, LandscapeConfig(resolution=21))
 
 
 def test_the_landscape_panel_follows_the_path_beside_a_larger_fit_and_overlaps_nothing(
@@ -753,7 +754,7 @@ def test_frame_0_of_a_run_that_diverges_at_step_1_shows_step_0_on_its_fit(
     sixteen: Callable[[list[str]], FrameRenderer],
 ) -> None:
     r = sixteen(["train.steps=30"])
-    assert r.run.diverged is not None and r.run.diverged["step"] == 1
+    assert r.run.diverged is not None and r.run.diverged.step == 1
     r.update(0)
     curves = [r.prediction, *r.contributions]
     lo, hi = r.curves_ax.get_ylim()

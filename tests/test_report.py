@@ -14,18 +14,20 @@ import numpy as np
 import pytest
 from ruamel.yaml import YAML
 
-from nnreel import metrics
-from nnreel.artifacts import write_samples
-from nnreel.checkpoints import Run, Step, encode_run
-from nnreel.config import Config, DataConfig, ModelConfig, TrainConfig
-from nnreel.io import CHECKPOINTS, SAMPLES, ArtifactError, write_lines
-from nnreel.network import Architecture, Net
-from nnreel.render import loss_figure
+from nnreel.config.schema import Config, DataConfig, ModelConfig, TrainConfig
+from nnreel.core import metrics
+from nnreel.core.network import Architecture, Net
+from nnreel.core.run import Run, Step
+from nnreel.core.training import seeded_training
+from nnreel.pictures.frame import loss_figure
+from nnreel.records import report as report_text
+from nnreel.records.checkpoints import encode_run
+from nnreel.records.files import CHECKPOINTS, SAMPLES, ArtifactError, write_lines
+from nnreel.records.samples import write_samples
 from nnreel.stages import landscape as landscape_stage
 from nnreel.stages import report
 from nnreel.stages import video as video_stage
 from nnreel.stages import viewer as viewer_stage
-from nnreel.training import seeded_training
 from tests.conftest import reference_samples
 from tests.repo import ROOT
 
@@ -254,7 +256,7 @@ def test_parameter_paths_hold_every_step_of_every_parameter_exactly() -> None:
     steps = trained_steps(model, cfg, XS, YS)
     names = Net(model.arch).names
     run = Run(names, made_by(model, cfg), steps, None)
-    header, *rows = metrics.path_lines(run)
+    header, *rows = report_text.path_lines(run)
     assert header == "step\tparam\tvalue\n"
     seen = {(int(s), p): float(v) for s, p, v in (row.rstrip("\n").split("\t") for row in rows)}
     assert seen == {

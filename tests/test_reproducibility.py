@@ -31,8 +31,8 @@ def test_the_gate_passes_on_a_fresh_clone_and_reproduces_every_output_byte_for_b
 @pytest.mark.parametrize(
     ("path", "old", "new"),
     [
-        ("src/nnreel/render.py", 'PREDICTION = "magenta"', 'PREDICTION = "purple"'),
-        ("src/nnreel/training.py", "lr = c.lr\n", "lr = c.lr * 1.001\n"),
+        ("src/nnreel/pictures/frame.py", 'PREDICTION = "magenta"', 'PREDICTION = "purple"'),
+        ("src/nnreel/core/training.py", "lr = c.lr\n", "lr = c.lr * 1.001\n"),
     ],
 )
 def test_the_gate_fails_when_code_changes_without_a_new_lock(
@@ -77,7 +77,7 @@ def test_compare_renders_experiments_side_by_side_without_retraining_on_any_cpu(
     experiments: Path, tmp_path: Path
 ) -> None:
     repo = copy_of(experiments, tmp_path)
-    result = run(repo, "python", "-m", "nnreel.compare", "HEAD", "lr-0.05", "--frames", "7")
+    result = run(repo, "python", "-m", "nnreel.runs.compare", "HEAD", "lr-0.05", "--frames", "7")
     assert "Running stage" not in result.stdout + result.stderr
     _, size, means = decode(repo / "compare/compare.mp4")
     assert size == (1600, 500) and len(means) == 7 + round(1.0 * 30)  # --hold 1 s at 30 fps
@@ -86,15 +86,15 @@ def test_compare_renders_experiments_side_by_side_without_retraining_on_any_cpu(
     film = {p.name: p.read_bytes() for p in (repo / "compare").iterdir()}
     assert set(film) == {"compare.mp4", "loss.png", "landscape.png"}
     # a second comparison leaves nothing of the first in the folder
-    run(repo, "python", "-m", "nnreel.compare", "HEAD", "lr-0.05", "--html")
+    run(repo, "python", "-m", "nnreel.runs.compare", "HEAD", "lr-0.05", "--html")
     page = {p.name: p.read_bytes() for p in (repo / "compare").iterdir()}
     assert set(page) == {"viewer.html"}
     # the same bytes on another CPU's BLAS, numpy and ffmpeg code paths
     for how, here in ((["--frames", "7"], film), (["--html"], page)):
         args = ("HEAD", "lr-0.05", *how, "--out", "other")
-        run(repo, "python", "-m", "nnreel.compare", *args, env=other_cpu(repo))
+        run(repo, "python", "-m", "nnreel.runs.compare", *args, env=other_cpu(repo))
         assert {p.name: p.read_bytes() for p in (repo / "other").iterdir()} == here
-    bad = run(repo, "python", "-m", "nnreel.compare", "lr-0.05", "no-such-exp", check=False)
+    bad = run(repo, "python", "-m", "nnreel.runs.compare", "lr-0.05", "no-such-exp", check=False)
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [bad.stderr.strip()]
     assert bad.stderr.startswith("nnreel compare: error: no-such-exp")

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from nnreel.artifacts import read_samples
-from nnreel.compose import compose
-from nnreel.config import DataConfig
+from nnreel.config.compose import compose_params
+from nnreel.config.schema import DataConfig
+from nnreel.records.samples import read_samples
 from tests.conftest import EXPERIMENTS
 from tests.repo import copy_of, final_loss_in_process, nnreel_lines, outputs, run, yaml
 
@@ -32,7 +32,7 @@ DEAD = 1e-12  # the slope below which a neuron passes no gradient back (the issu
 def pipeline_run(repo: Path, *overrides: str) -> str:
     """Every stage of dvc.yaml in order, without dvc, on params.yaml composed with `overrides`;
     fails unless each exits 0. What they printed."""
-    compose(repo / "params.yaml", repo / "conf", list(overrides))
+    compose_params(repo / "params.yaml", repo / "conf", list(overrides))
     printed = ""
     for stage in yaml.load((repo / "dvc.yaml").read_text())["stages"].values():
         result = run(repo, *stage["cmd"].split())
@@ -89,7 +89,7 @@ def diverged(reproduced: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     repo = copy_of(reproduced, tmp_path_factory.mktemp("lr10"))
     conf = repo / "conf/train/default.yaml"
     yaml.dump(dict(yaml.load(conf.read_text())) | {"lr": 10.0}, conf)
-    compose(repo / "params.yaml", repo / "conf")
+    compose_params(repo / "params.yaml", repo / "conf")
     run(repo, "dvc", "repro")  # exit status 0, or run() fails the fixture
     return repo
 

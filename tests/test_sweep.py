@@ -20,10 +20,10 @@ from matplotlib.cbook import is_math_text
 from matplotlib.figure import Figure
 from PIL import Image
 
-from nnreel import compare, sweep
 from nnreel.errors import UserError
-from nnreel.lockfile import check_lock
-from nnreel.sweep_figures import Point, contact_figure, sweep_figure
+from nnreel.runs import compare, sweep
+from nnreel.runs.lockfile import check_lock
+from nnreel.runs.sweep_figures import Point, contact_figure, sweep_figure
 from tests.repo import ROOT, final_loss_in_process, run
 
 GRID = ["train.lr=0.005,0.01,0.02", "seed=1,2"]
@@ -173,11 +173,11 @@ def launcher_path() -> str:
 
 
 def sweep_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "nnreel.sweep", *args]
+    return [sys.executable, "-m", "nnreel.runs.sweep", *args]
 
 
 def sweep_run(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """`python -m nnreel.sweep args` in `repo`, started as a launcher does: this interpreter by
+    """`python -m nnreel.runs.sweep args` in `repo`, started as a launcher does: this interpreter by
     its path, its folder not on PATH."""
     return run(repo, *sweep_cmd(*args), check=check, env={"PATH": launcher_path()})
 
@@ -278,7 +278,7 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
         assert float(r["final_loss"]) == expected, r
     losses = {r["name"]: float(r["final_loss"]) for r in rows}
     best = sorted(losses, key=losses.__getitem__)
-    assert f"python -m nnreel.compare {' '.join(best[:4])}" in done.stdout
+    assert f"python -m nnreel.runs.compare {' '.join(best[:4])}" in done.stdout
     assert f"**{best[0]}**" in (out / "README.md").read_text()
 
     with Image.open(out / "contact.png") as contact:  # 3 learning rates by 2 seeds

@@ -11,11 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nnreel.checkpoints import Step, decode_run, encode_run
-from nnreel.config import Config, ModelConfig, TrainConfig
+from nnreel.config.schema import Config, ModelConfig, TrainConfig
+from nnreel.core.network import Architecture, Net, init_params
+from nnreel.core.run import Divergence, Step
+from nnreel.core.training import train
 from nnreel.errors import CheckpointError, DataError
-from nnreel.network import Architecture, Net, init_params
-from nnreel.training import train
+from nnreel.records.checkpoints import decode_run, encode_run
 from tests.conftest import REFERENCE_INIT, REFERENCE_SSR0, Samples
 
 DEFAULT = TrainConfig()
@@ -164,7 +165,7 @@ def test_a_dead_network_is_a_finite_divergence_at_the_exploding_step(samples: Sa
     assert ssr1 > 1000 * ssr0
     assert steps[-1].loss == pytest.approx(ssr1, rel=1e-9)
     back = decode_run(lines_of(steps, Net(Architecture()).names))
-    assert back.diverged == {"step": 1, "reason": steps[-1].diverged}
+    assert back.diverged == Divergence(1, str(steps[-1].diverged))
     assert len(back.steps) == 2
 
 
@@ -182,7 +183,7 @@ def test_overflow_stops_training_and_writes_only_finite_records(samples: Samples
     assert last.step <= 5 and not last.finite and last.diverged
     back = decode_run(lines_of(steps, Net(arch).names))
     assert [s.step for s in back.steps] == list(range(last.step))
-    assert back.diverged == {"step": last.step, "reason": last.diverged}
+    assert back.diverged == Divergence(last.step, str(last.diverged))
     assert all(
         line.count("NaN") == 0 and "Infinity" not in line
         for line in lines_of(steps, Net(arch).names)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import errno
 import itertools
 import json
+import math
 import re
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +19,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nnreel import video
-from nnreel.compare import spread
+from nnreel.core.indices import evenly_spread
 from nnreel.errors import StaleError
-from nnreel.frames import every_kth, gif_picks, preview_size, preview_steps
-from nnreel.io import PREVIEW, ArtifactError
+from nnreel.pictures import video
+from nnreel.records.files import PREVIEW, ArtifactError
+from nnreel.records.frames import every_kth, preview_size, preview_steps, video_seconds
 from nnreel.stages import video as stage
 
 SHADES = [20, 200, 60, 240, 100, 0, 160, 40, 220, 80]  # neighbours differ a lot
@@ -222,15 +224,24 @@ def test_concat_list_quotes_awkward_paths_so_ffmpeg_reads_them(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
 
 
-@given(st.integers(1, 3000), st.integers(2, 200))
-def test_gif_picks_spread_evenly_from_first_to_last(n: int, k: int) -> None:
-    picks = gif_picks(n, k)
-    assert len(picks) == min(n, k)
+@given(st.integers(1, 3000), st.integers(1, 300))
+def test_evenly_spread_rounds_each_even_share_half_up(count: int, k: int) -> None:
+    picks = evenly_spread(count, k)
+    shares = [Fraction(i * (count - 1), max(1, k - 1)) for i in range(k)]
+    assert picks == [math.floor(s + Fraction(1, 2)) for s in shares]
     assert picks[0] == 0
-    assert picks[-1] == n - 1
+    assert k == 1 or picks[-1] == count - 1
     gaps = [b - a for a, b in itertools.pairwise(picks)]
-    assert all(g > 0 for g in gaps)
+    assert all(g > 0 for g in gaps) or k > count
     assert not gaps or max(gaps) - min(gaps) <= 1
+
+
+@given(st.integers(1, 3000), st.integers(2, 200))
+def test_the_preview_shows_distinct_steps_from_first_to_last(n: int, k: int) -> None:
+    steps = [3 * i for i in range(n)]
+    shown = preview_steps(steps, k)
+    assert len(shown) == min(n, k) == len(set(shown))
+    assert shown[0] == 0 and shown[-1] == steps[-1]
 
 
 def test_every_kth_step_includes_the_last() -> None:
@@ -240,17 +251,7 @@ def test_every_kth_step_includes_the_last() -> None:
 
 
 def test_video_seconds_counts_the_hold() -> None:
-    assert video.video_seconds(601, 30, 1.0) == pytest.approx(631 / 30)
-
-
-@given(st.integers(1, 5000), st.integers(2, 2000))
-def test_compare_spreads_exactly_the_frames_asked_for(last: int, n: int) -> None:
-    steps = spread(last, n)
-    assert len(steps) == n
-    assert steps[0] == 0 and steps[-1] == last
-    assert steps == sorted(steps)
-    gaps = [b - a for a, b in itertools.pairwise(steps)]
-    assert max(gaps) - min(gaps) <= 1  # evenly spread
+    assert video_seconds(601, 30, 1.0) == pytest.approx(631 / 30)
 
 
 def test_frames_of_another_size_than_params_are_stale(project: Path) -> None:

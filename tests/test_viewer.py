@@ -14,17 +14,25 @@ from typing import Any
 
 import pytest
 
-from nnreel import limits, plots_template
-from nnreel.artifacts import write_samples
-from nnreel.checkpoints import encode_run
-from nnreel.config import DataConfig, ModelConfig, TrainConfig, parse_config
+from nnreel.config.schema import DataConfig, ModelConfig, TrainConfig, parse_config
+from nnreel.core import limits
+from nnreel.core.network import Net
 from nnreel.errors import ConfigError
-from nnreel.io import CHECKPOINTS, LANDSCAPE, SAMPLES, ArtifactError, write_json, write_lines
-from nnreel.network import Net
-from nnreel.params import read_config
-from nnreel.run_file import read_run
+from nnreel.records.checkpoints import encode_run
+from nnreel.records.files import (
+    CHECKPOINTS,
+    LANDSCAPE,
+    SAMPLES,
+    ArtifactError,
+    write_json,
+    write_lines,
+)
+from nnreel.records.params import read_config
+from nnreel.records.run_file import read_run
+from nnreel.records.samples import write_samples
 from nnreel.stages import landscape as landscape_stage
 from nnreel.stages import viewer as viewer_stage
+from nnreel.web import plots_template
 from tests.conftest import reference_samples
 from tests.repo import ROOT
 from tests.test_report import made_by, trained_steps
@@ -162,9 +170,9 @@ def test_a_bad_grid_size_names_its_key(points: object) -> None:
 
 def test_the_committed_plots_template_inlines_the_vendored_libraries() -> None:
     committed = (ROOT / ".dvc/offline_plots.html").read_text("utf-8")
-    vendor = ROOT / "src/nnreel/vendor"
+    vendor = ROOT / "src/nnreel/web/vendor"
     built = plots_template.template(
-        [(vendor.parent / name).read_text("utf-8") for name in plots_template.LIBRARIES]
+        [(vendor.parent.parent / name).read_text("utf-8") for name in plots_template.LIBRARIES]
     )
     assert committed == built
     assert "{plot_divs}" in committed and "{scripts}" not in committed

@@ -22,13 +22,14 @@ from typing import Any
 
 import pytest
 
-from nnreel import landscape, limits, viewer
-from nnreel.architecture import param_kind
-from nnreel.checkpoints import Run
-from nnreel.config import Config, DataConfig, LandscapeConfig, ModelConfig, TrainConfig
-from nnreel.data import make_samples
-from nnreel.limits import dense_grid
-from nnreel.network import Net, Samples
+from nnreel.config.architecture import param_kind
+from nnreel.config.schema import Config, DataConfig, LandscapeConfig, ModelConfig, TrainConfig
+from nnreel.core import landscape, limits
+from nnreel.core.data import make_samples
+from nnreel.core.limits import dense_grid
+from nnreel.core.network import Net, Samples
+from nnreel.core.run import Run
+from nnreel.web import viewer
 from tests.conftest import reference_samples
 from tests.repo import ROOT, run, trained_run
 
@@ -168,7 +169,7 @@ def saved_landscape(
     run: Run, samples: Samples, cfg: LandscapeConfig | None = None
 ) -> landscape.Landscape:
     """The run's landscape as the viewer stage reads it: through its JSON file's form."""
-    made = landscape.landscape(run, samples, cfg or LandscapeConfig())
+    made = landscape.run_landscape(run, samples, cfg or LandscapeConfig())
     text = json.dumps(landscape.to_json(made))
     return landscape.from_json(json.loads(text))
 
@@ -614,13 +615,13 @@ def test_a_diverged_run_shows_its_banner_at_the_last_step(
     assert not banner.is_visible()
     page.page.keyboard.press("End")
     assert banner.is_visible()
-    assert f"Diverged at step {run.diverged['step']}" in banner.inner_text()
+    assert f"Diverged at step {run.diverged.step}" in banner.inner_text()
     assert page.steps() == {last}
     # The landscape's path stops before the diverged step and says so.
-    stopped = int(run.diverged["step"]) - 1
+    stopped = run.diverged.step - 1
     assert page.attr("[data-panel=landscape]", "data-path-step") == str(stopped)
     note = page.page.locator("[data-panel=landscape]").inner_text()
-    assert f"diverged at step {run.diverged['step']}; the path stops at step {stopped}" in note
+    assert f"diverged at step {run.diverged.step}; the path stops at step {stopped}" in note
     assert page.errors == []
 
 

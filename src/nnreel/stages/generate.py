@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nnreel.artifacts import write_samples
-from nnreel.data import make_samples
-from nnreel.io import SAMPLES, read_data_file
-from nnreel.params import read_config
+from nnreel.core.data import make_samples
+from nnreel.records.files import SAMPLES, read_data_file
+from nnreel.records.params import read_config
+from nnreel.records.samples import write_samples
 from nnreel.stages import run_stage
 
 

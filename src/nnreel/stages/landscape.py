@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from nnreel import landscape
-from nnreel.artifacts import read_samples
-from nnreel.landscape_file import write_landscape
-from nnreel.params import read_config
-from nnreel.run_file import read_run
+from nnreel.core import landscape
+from nnreel.records.landscape_file import write_landscape
+from nnreel.records.params import read_config
+from nnreel.records.run_file import read_run
+from nnreel.records.samples import read_samples
 from nnreel.stages import run_stage
 
 
 def main() -> None:
     cfg = read_config()
-    land = landscape.landscape(read_run(cfg), read_samples(cfg.data), cfg.landscape)
+    land = landscape.run_landscape(read_run(cfg), read_samples(cfg.data), cfg.landscape)
     write_landscape(land, cfg)
 
 

@@ -17,17 +17,17 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from nnreel.artifacts import read_samples
-from nnreel.checkpoints import Run
-from nnreel.config import RenderConfig
-from nnreel.frames import frame_name, frame_steps, preview_size, preview_steps
-from nnreel.io import FRAMES, PREVIEW
-from nnreel.landscape import Landscape
-from nnreel.landscape_file import read_landscape
-from nnreel.network import Samples
-from nnreel.params import read_config
-from nnreel.render import FrameRenderer, landscape_fits
-from nnreel.run_file import read_run
+from nnreel.config.schema import RenderConfig
+from nnreel.core.landscape import Landscape
+from nnreel.core.network import Samples
+from nnreel.core.run import Run
+from nnreel.pictures.frame import FrameRenderer, landscape_fits
+from nnreel.records.files import FRAMES, PREVIEW
+from nnreel.records.frames import frame_name, frame_steps, preview_size, preview_steps
+from nnreel.records.landscape_file import read_landscape
+from nnreel.records.params import read_config
+from nnreel.records.run_file import read_run
+from nnreel.records.samples import read_samples
 from nnreel.stages import run_stage
 
 BATCH = 25  # frames per task: small enough for a lively progress bar and even load

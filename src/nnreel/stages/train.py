@@ -7,12 +7,13 @@ from collections.abc import Iterable, Iterator
 
 from tqdm import tqdm
 
-from nnreel.artifacts import read_samples
-from nnreel.checkpoints import Step, encode_run
-from nnreel.io import CHECKPOINTS, write_lines
-from nnreel.params import read_config
+from nnreel.core.run import Step
+from nnreel.core.training import seeded_training
+from nnreel.records.checkpoints import encode_run
+from nnreel.records.files import CHECKPOINTS, write_lines
+from nnreel.records.params import read_config
+from nnreel.records.samples import read_samples
 from nnreel.stages import run_stage
-from nnreel.training import seeded_training
 
 
 def main() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nnreel.frames import frame_steps
-from nnreel.io import read_data_file, write_lines
-from nnreel.params import read_config
+from nnreel.records.files import read_data_file, write_lines
+from nnreel.records.frames import frame_steps
+from nnreel.records.params import read_config
 from nnreel.stages import run_stage
 
 STAMP = Path("data/config.ok")

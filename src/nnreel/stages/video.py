@@ -18,10 +18,17 @@ from typing import Any
 import imageio_ffmpeg
 from tqdm import tqdm
 
-from nnreel import video
-from nnreel.frames import checked_frames, checked_preview, frame_step, preview_size, preview_steps
-from nnreel.io import FRAMES, PREVIEW, REPORTS
-from nnreel.params import read_config
+from nnreel.pictures import video
+from nnreel.records.files import FRAMES, PREVIEW, REPORTS
+from nnreel.records.frames import (
+    checked_frames,
+    checked_preview,
+    frame_step,
+    hold_frames,
+    preview_size,
+    preview_steps,
+)
+from nnreel.records.params import read_config
 from nnreel.stages import run_stage
 
 MP4 = REPORTS / "training.mp4"
@@ -50,7 +57,7 @@ def make_mp4(frames: Path, tmp: Path, fps: int, hold_last_s: float, n: int) -> P
     """The film of the `n` checked frames in `frames`, encoded into the temporary directory
     `tmp`, with a progress bar."""
     out = tmp / "training.mp4"
-    hold = video.hold_frames(fps, hold_last_s)
+    hold = hold_frames(fps, hold_last_s)
     with tqdm(total=n + hold, desc="video", unit="frame", disable=None) as bar:
         run_ffmpeg(video.mp4_args(imageio_ffmpeg.get_ffmpeg_exe(), frames, out, fps, hold), bar)
     return out

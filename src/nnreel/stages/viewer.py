@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from nnreel import viewer
-from nnreel.artifacts import read_samples
-from nnreel.io import REPORTS, write_lines
-from nnreel.landscape_file import read_landscape
-from nnreel.params import read_config
-from nnreel.run_file import read_run
+from nnreel.records.files import REPORTS, write_lines
+from nnreel.records.landscape_file import read_landscape
+from nnreel.records.params import read_config
+from nnreel.records.run_file import read_run
+from nnreel.records.samples import read_samples
 from nnreel.stages import run_stage
+from nnreel.web import viewer
 
 
 def main() -> None:

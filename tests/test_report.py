@@ -22,7 +22,8 @@ from nnreel.core.training import seeded_training
 from nnreel.pictures.frame import loss_figure
 from nnreel.records import report as report_text
 from nnreel.records.checkpoints import encode_run
-from nnreel.records.files import CHECKPOINTS, SAMPLES, ArtifactError, write_lines
+from nnreel.records.files import CHECKPOINTS, FRAMES, SAMPLES, ArtifactError, write_lines
+from nnreel.records.frames import frame_name
 from nnreel.records.samples import write_samples
 from nnreel.stages import landscape as landscape_stage
 from nnreel.stages import report
@@ -61,7 +62,7 @@ def write_inputs(
         Path("data", folder).mkdir(parents=True)
         for step in shown:
             pixels = np.full((200, 200, 3), 80 * step, np.uint8)
-            iio.imwrite(f"data/{folder}/frame_{step:06d}.png", pixels)
+            iio.imwrite(Path("data", folder, frame_name(step)), pixels)
 
 
 def trained_steps(
@@ -271,7 +272,7 @@ def test_git_keeps_only_outputs_that_stay_small_however_long_the_run(project: Pa
     params["render"]["every"] = 2500
     Path("params.yaml").write_text(json.dumps(params), "utf-8")
     for k, step in ((2, 5000), (1, 2500)):
-        Path(f"data/frames/frame_{k:06d}.png").rename(f"data/frames/frame_{step:06d}.png")
+        (FRAMES / frame_name(k)).rename(FRAMES / frame_name(step))
     viewer_stage.main()
     report.main()
     assert Path("reports/history.tsv").stat().st_size > 1_000_000  # long enough to tell

@@ -23,7 +23,13 @@ from nnreel.core.indices import evenly_spread
 from nnreel.errors import StaleError
 from nnreel.pictures import video
 from nnreel.records.files import PREVIEW, ArtifactError
-from nnreel.records.frames import every_kth, preview_size, preview_steps, video_seconds
+from nnreel.records.frames import (
+    every_kth,
+    frame_name,
+    preview_size,
+    preview_steps,
+    video_seconds,
+)
 from nnreel.stages import video as stage
 
 SHADES = [20, 200, 60, 240, 100, 0, 160, 40, 220, 80]  # neighbours differ a lot
@@ -49,7 +55,7 @@ def make_frames(
     width, height = size
     for step, shade in zip(steps, shades, strict=True):
         pixels = np.full((height, width, 3), shade, dtype=np.uint8)
-        iio.imwrite(frames / f"frame_{step:06d}.png", pixels)
+        iio.imwrite(frames / frame_name(step), pixels)
     return shades
 
 

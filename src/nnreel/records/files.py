@@ -47,6 +47,38 @@ def atomic_path(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def scratch_dir(path: Path) -> Iterator[Path]:
+    """`path` as a fresh empty directory, removed when the block ends however it ends; what a
+    killed run left there is cleared first."""
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def atomic_dir(path: Path) -> Iterator[Path]:
+    """An empty sibling directory that replaces the directory `path` only if the block
+    completes; otherwise `path` stays as it was."""
+    old = path.with_name(f".{path.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    with scratch_dir(path.with_name(f".{path.name}.tmp")) as tmp:
+        try:
+            yield tmp
+            if path.exists():
+                path.rename(old)
+            tmp.rename(path)
+        except BaseException:
+            if old.exists() and not path.exists():
+                old.rename(path)  # the previous contents stay as they were
+            raise
+        finally:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def write_lines(path: Path, lines: Iterable[str]) -> None:
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as f:
         f.writelines(lines)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,8 +33,8 @@ from nnreel.pictures import video
 from nnreel.pictures.frame import DPI, FrameRenderer, loss_axis
 from nnreel.pictures.png import save_png
 from nnreel.records.checkpoints import decode_run
-from nnreel.records.files import atomic_path, write_lines
-from nnreel.records.frames import hold_frames
+from nnreel.records.files import atomic_path, scratch_dir, write_lines
+from nnreel.records.frames import frame_name, hold_frames
 from nnreel.runs.compare_landscape import write_shared_landscape
 from nnreel.runs.sweep_figures import plain
 from nnreel.stages import run_stage
@@ -43,7 +42,7 @@ from nnreel.web import viewer
 
 PANEL = (800, 500)  # pixels of each experiment's frames
 OUTPUTS = ("compare.mp4", "loss.png", "landscape.png", "viewer.html")  # all a comparison writes
-STAGING = ".unfinished-"  # a comparison's folder in --out until it is whole
+STAGING = ".unfinished"  # a comparison's folder in --out until it is whole
 
 
 def load(rev: str) -> tuple[Run, Samples]:
@@ -77,7 +76,7 @@ def render_frames(runs: dict[str, tuple[Run, Samples]], steps: list[int], dirs: 
             for i, k in enumerate(own):
                 if i == 0 or k != own[i - 1]:
                     png = renderer.render(k)
-                (out / f"frame_{i:06d}.png").write_bytes(png)
+                (out / frame_name(i)).write_bytes(png)
                 bar.update()
 
 
@@ -186,14 +185,12 @@ def main(argv: list[str]) -> None:
         raise UserError(f"{quoted(twice[0])} is given twice: compare 2 to 4 different runs")
     runs = {rev: load(rev) for rev in args.revs}
     args.out.mkdir(parents=True, exist_ok=True)
-    for unfinished in args.out.glob(f"{STAGING}*"):  # left by a comparison that was killed
-        shutil.rmtree(unfinished)
-    with tempfile.TemporaryDirectory(dir=args.out, prefix=STAGING) as tmp:
+    with scratch_dir(args.out / STAGING) as tmp:
         if args.html:
-            write_viewer(runs, Path(tmp) / "viewer.html", args.fps)
+            write_viewer(runs, tmp / "viewer.html", args.fps)
         else:
-            write_film(runs, Path(tmp), args)
-        written = publish(Path(tmp), args.out)
+            write_film(runs, tmp, args)
+        written = publish(tmp, args.out)
     print("wrote " + " and ".join(map(str, written)))
 
 

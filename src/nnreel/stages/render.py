@@ -7,7 +7,6 @@ import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
-import shutil
 import signal
 import sys
 import threading
@@ -22,7 +21,7 @@ from nnreel.core.landscape import Landscape
 from nnreel.core.network import Samples
 from nnreel.core.run import Run
 from nnreel.pictures.frame import FrameRenderer, landscape_fits
-from nnreel.records.files import FRAMES, PREVIEW
+from nnreel.records.files import FRAMES, PREVIEW, atomic_dir
 from nnreel.records.frames import frame_name, frame_steps, preview_size, preview_steps
 from nnreel.records.landscape_file import read_landscape
 from nnreel.records.params import read_config
@@ -120,22 +119,8 @@ def write_frames(
     land: Landscape | None = None,
 ) -> None:
     """Render into a temporary sibling of `out` and rename it into place only when complete."""
-    tmp, old = out.with_name(f".{out.name}.tmp"), out.with_name(f".{out.name}.old")
-    for stale in (tmp, old):
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
+    with atomic_dir(out) as tmp:
         render_into(tmp, run, samples, steps, cfg, land)
-        if out.exists():
-            out.rename(old)
-        tmp.rename(out)
-    except BaseException:
-        if old.exists() and not out.exists():
-            old.rename(out)  # the previous frames stay as they were
-        raise
-    finally:
-        for leftover in (tmp, old):
-            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +18,7 @@ import imageio_ffmpeg
 from tqdm import tqdm
 
 from nnreel.pictures import video
-from nnreel.records.files import FRAMES, PREVIEW, REPORTS
+from nnreel.records.files import FRAMES, PREVIEW, REPORTS, scratch_dir
 from nnreel.records.frames import (
     checked_frames,
     checked_preview,
@@ -87,19 +86,13 @@ def main() -> None:
     # folder, an output, so that what a run killed outright leaves there is cleared by the
     # next `dvc repro` even when DVC restores the outputs from its run cache instead of
     # running this stage (which would clear it too: its name is fixed).
-    tmp = GIF.parent / ".video.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        with ThreadPoolExecutor(2) as pool:  # MP4 and GIF at once, one ffmpeg each
-            made = {MP4: pool.submit(make_mp4, FRAMES, tmp, v.fps, v.hold_last_s, len(paths))}
-            if v.gif:
-                made[GIF] = pool.submit(make_gif, preview, tmp, v.gif_width, v.hold_last_s)
-            done = {out: future.result() for out, future in made.items()}  # all, or raise
+    with scratch_dir(GIF.parent / ".video.tmp") as tmp, ThreadPoolExecutor(2) as pool:
+        made = {MP4: pool.submit(make_mp4, FRAMES, tmp, v.fps, v.hold_last_s, len(paths))}
+        if v.gif:  # MP4 and GIF at once, one ffmpeg each
+            made[GIF] = pool.submit(make_gif, preview, tmp, v.gif_width, v.hold_last_s)
+        done = {out: future.result() for out, future in made.items()}  # all, or raise
         for out, made_file in done.items():
             os.replace(made_file, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     if not v.gif:
         GIF.unlink(missing_ok=True)  # a stale preview would not match the film
 

@@ -98,3 +98,14 @@ def test_subpackage_inits_stay_empty() -> None:
     for init in PACKAGE.glob("*/__init__.py"):
         if init.parent.name != "stages":
             assert init.read_text() == "", init
+
+
+def test_no_module_outgrows_one_idea() -> None:
+    """A file past these sizes holds more than one idea, and is split along them."""
+    long = {
+        p.relative_to(PACKAGE).as_posix(): n
+        for pattern, most in (("*.py", 400), ("*.js", 300))
+        for p in PACKAGE.rglob(pattern)
+        if "vendor" not in p.parts and (n := len(p.read_text("utf-8").splitlines())) > most
+    }
+    assert long == {}

@@ -26,7 +26,9 @@ from nnreel.core.network import Net
 from nnreel.core.run import Run, Step
 from nnreel.core.training import seeded_training
 from nnreel.errors import ConfigError
-from nnreel.pictures.frame import DIVERGED, FrameRenderer, encode_png
+from nnreel.pictures.frame import FrameRenderer
+from nnreel.pictures.png import encode_png
+from nnreel.pictures.style import DIVERGED
 from nnreel.records.checkpoints import encode_run
 from nnreel.records.files import CHECKPOINTS, FRAMES, PREVIEW, SAMPLES, write_lines
 from nnreel.records.frames import frame_steps
@@ -132,26 +134,26 @@ def test_frame_k_shows_the_curves_loss_and_parameters_of_checkpoint_k(
 ) -> None:
     run, samples = project(tmp_path, monkeypatch, "train: {steps: 40}\n")
     r = renderer(run, samples, 1600, 1000)
-    net = Net(r.net.arch)
+    net = Net(r.scene.net.arch)
     for k in (0, 17, 40):
         png = r.render(k)
         state = run.steps[k]
-        grid = list(r.prediction.get_xdata())
+        grid = list(r.fit.prediction.get_xdata())
         assert len(grid) >= 100
         assert grid[0] < min(samples[0]) and grid[-1] > max(samples[0])
         preds, contributions = net.predict(state.params, grid)
-        lo, hi = r.curves_ax.get_ylim()
-        assert list(r.prediction.get_ydata()) == [min(max(p, lo), hi) for p in preds]
-        assert [list(line.get_ydata()) for line in r.contributions] == [
+        lo, hi = r.fit.ax.get_ylim()
+        assert list(r.fit.prediction.get_ydata()) == [min(max(p, lo), hi) for p in preds]
+        assert [list(line.get_ydata()) for line in r.fit.contributions] == [
             [min(max(c, lo), hi) for c in cs] for cs in contributions
         ]
-        title = " ".join(r.title.get_text().split())  # as read, whatever the padding
+        title = " ".join(r.title.text.get_text().split())  # as read, whatever the padding
         assert f"step {k} of 40 SSR = {state.loss:.6g} lr = 0.01" == title
-        values = " ".join(text.get_text() for text, _ in r.values)
+        values = " ".join(text.get_text() for text, _ in r.values.texts)
         for name, value in zip(run.names, state.params, strict=True):
             assert f"{name} = {value:.4g}" in values
         x, y = grid[120], preds[120]
-        px, py = r.curves_ax.transData.transform((x, y))
+        px, py = r.fit.ax.transData.transform((x, y))
         row, col = round(1000 - py), round(px)
         near = pixels(png)[row - 3 : row + 4, col - 3 : col + 4].reshape(-1, 3)
         assert any(red > 200 and green < 150 and blue > 200 for red, green, blue in near)
@@ -257,15 +259,15 @@ def test_a_diverged_runs_last_frame_says_where_and_why_beside_the_data(
         return int(((rgb[..., 0] > 200) & (rgb[..., 1] < 60) & (rgb[..., 2] < 60)).sum())
 
     before = red_pixels(r.render(0))  # the loss panel's title: it ends above its start
-    assert not r.divergence.get_visible()
+    assert not r.values.divergence.get_visible()
     assert red_pixels(r.render(last)) > before + 50
-    assert r.divergence.get_visible()
-    notice = " ".join(r.divergence.get_text().split())
+    assert r.values.divergence.get_visible()
+    notice = " ".join(r.values.divergence.get_text().split())
     assert notice.startswith(f"diverged at step {run.diverged.step}: ")
     assert run.diverged.reason in notice
-    assert f"step {last} of 50 (stopped at {last})" in " ".join(r.title.get_text().split())
-    box = r.divergence.get_window_extent(r.canvas.get_renderer())
-    assert not box.overlaps(r.curves_ax.bbox)  # the notice covers no data
+    assert f"step {last} of 50 (stopped at {last})" in " ".join(r.title.text.get_text().split())
+    box = r.values.divergence.get_window_extent(r.canvas.get_renderer())
+    assert not box.overlaps(r.fit.ax.bbox)  # the notice covers no data
 
 
 def gradient_titles(r: FrameRenderer) -> list[str]:
@@ -295,7 +297,7 @@ def test_every_trained_parameter_has_a_gradient_panel_in_draw_order(
     assert r.fig.axes[2].get_title().startswith("SSR")
     assert gradient_titles(r) == [f"∂SSR/∂{t}" for t in titles]
     r.update(run.steps[-1].step)
-    values = " ".join(text.get_text() for text, _ in r.values)
+    values = " ".join(text.get_text() for text, _ in r.values.texts)
     shown = [name for name in run.names if f"{name} = " in values]
     assert shown == run.names[: len(shown)]  # in draw order, the rest counted
     more = [t.get_text() for t in r.fig.axes[1].texts if t.get_text().startswith("… and ")]
@@ -352,12 +354,12 @@ def test_every_value_of_every_history_is_on_its_panel_and_every_trained_paramete
     leave them only after its start, and the current value then stands at the panel's edge."""
     run, r = preset_renderer(preset, size)
     trained = [n for n in run.names if n not in run.config.train.frozen]
-    shown = sorted(n for _, names in r.groups for n in names)
+    shown = sorted(n for _, names in r.histories.groups for n in names)
     assert shown == sorted(trained)
-    notes = {note.axes: note for note, *_ in r.outside}
+    notes = {note.axes: note for note, *_ in r.histories.outside}
     for k in (0, run.steps[-1].step // 2, run.steps[-1].step):
         r.update(k)
-        for line, history in [*r.tracks, *r.marks]:
+        for line, history in [*r.histories.tracks, *r.histories.marks]:
             assert line.axes is not None
             lo, hi = line.axes.get_ylim()
             assert lo < history[0].min() and history[0].max() < hi
@@ -400,7 +402,7 @@ def wcag_contrast(rgb: tuple[float, ...]) -> float:
 def test_neuron_colours_stand_3_to_1_against_white_and_differ(n: int) -> None:
     from matplotlib.colors import to_rgb
 
-    from nnreel.pictures.frame import neuron_colours
+    from nnreel.pictures.style import neuron_colours
 
     colours = [to_rgb(c) for c in neuron_colours(n)]
     assert all(wcag_contrast(c) >= 3.0 for c in colours)
@@ -413,7 +415,7 @@ def test_a_log_loss_axis_has_three_or_more_labelled_ticks(
     run, samples = project(tmp_path, monkeypatch, PRESETS["wide"] + "train: {steps: 60}\n")
     losses = [s.loss for s in run.steps]
     assert max(losses) > 10 * min(losses)
-    from nnreel.pictures.frame import loss_figure
+    from nnreel.pictures.report_figures import loss_figure
 
     for ax in (renderer(run, samples).fig.axes[2], loss_figure(run).axes[0]):
         assert ax.get_yscale() == "log"
@@ -429,7 +431,7 @@ def test_samples_are_drawn_over_the_curves(tmp_path: Path, monkeypatch: pytest.M
     r = renderer(run, samples, 800, 500)
     image = pixels(r.render(5))
     for x, y in zip(*samples, strict=True):
-        px, py = r.curves_ax.transData.transform((x, y))
+        px, py = r.fit.ax.transData.transform((x, y))
         assert image[round(500 - py), round(px)].max() < 60  # black, whatever is under it
 
 
@@ -439,9 +441,9 @@ def test_a_neuron_equal_to_the_prediction_still_shows(
     run, samples = project(tmp_path, monkeypatch, "model: {hidden: [1]}\ntrain: {steps: 5}\n")
     r = renderer(run, samples, 800, 500)
     image = pixels(r.render(5))
-    grid, ys = r.contributions[0].get_xdata(), r.contributions[0].get_ydata()
-    assert list(ys) == list(r.prediction.get_ydata())
-    px, py = r.curves_ax.transData.transform((grid[77], ys[77]))
+    grid, ys = r.fit.contributions[0].get_xdata(), r.fit.contributions[0].get_ydata()
+    assert list(ys) == list(r.fit.prediction.get_ydata())
+    px, py = r.fit.ax.transData.transform((grid[77], ys[77]))
     red, green, blue = image[round(500 - py), round(px)]
     assert blue > red and blue > green  # the neuron's own blue, on the prediction's magenta
 
@@ -456,7 +458,7 @@ def test_frozen_parameters_have_no_panel_and_are_marked_in_the_values(
     frozen_at = side.index("frozen:")
     assert all(any(f"{n} = " in t for t in side[frozen_at:]) for n in run.config.train.frozen)
     assert not any("ob = " in t for t in side[frozen_at:])
-    assert [rows for _, rows in r.values] == [[["ob"]]]
+    assert [rows for _, rows in r.values.texts] == [[["ob"]]]
 
 
 def test_limits_come_from_every_step_not_the_rendered_ones(
@@ -526,8 +528,8 @@ def test_the_landscape_panel_follows_the_path_beside_a_larger_fit_and_overlaps_n
     ax = r.landscape.ax
     renderer_ = r.canvas.get_renderer()
     panel = ax.get_tightbbox(renderer_)  # with its colour bar, labels and title
-    assert ax.bbox.width * ax.bbox.height < r.curves_ax.bbox.width * r.curves_ax.bbox.height
-    for other in (r.curves_ax, r.legend.axes):
+    assert ax.bbox.width * ax.bbox.height < r.fit.ax.bbox.width * r.fit.ax.bbox.height
+    for other in (r.fit.ax, r.values.legend.axes):
         box = other.get_tightbbox(renderer_)
         assert panel is not None and box is not None and not panel.overlaps(box)
     (track,) = land.tracks
@@ -581,10 +583,10 @@ def test_the_typed_title_spans_what_matplotlib_measures_for_it(
     run, samples = project(tmp_path, monkeypatch, "train: {steps: 40}\n")
     r = renderer(run, samples, 800, 500)
     first, later = pixels(r.render(0)), pixels(r.render(40))
-    top = slice(0, int(500 - r.curves_ax.bbox.y1))  # the rows above the curves
+    top = slice(0, int(500 - r.fit.ax.bbox.y1))  # the rows above the curves
     assert not np.array_equal(first[top], later[top])  # the title shows each step's loss
     left, right = ink_columns(later, top)
-    expected = r.title.get_window_extent(r.canvas.get_renderer())  # matplotlib's own layout
+    expected = r.title.text.get_window_extent(r.canvas.get_renderer())  # matplotlib's own layout
     assert abs((right - left) - expected.width) <= 0.05 * expected.width
     assert abs((left + right) / 2 - (expected.x0 + expected.x1) / 2) <= 4
 
@@ -594,9 +596,9 @@ def test_typed_characters_are_evenly_spaced(
 ) -> None:
     run, samples = project(tmp_path, monkeypatch, "train: {steps: 3}\n")
     r = renderer(run, samples, 800, 500)
-    r.title.set_text("0" * 30)  # 30 identical glyphs: their left edges must be equally apart
+    r.title.text.set_text("0" * 30)  # 30 identical glyphs: their left edges must be equally apart
     image = pixels(r.png())
-    top = slice(0, int(500 - r.curves_ax.bbox.y1))
+    top = slice(0, int(500 - r.fit.ax.bbox.y1))
     dark = (image[top].sum(axis=2) < 3 * 128).any(axis=0)
     starts = [i for i in range(1, len(dark)) if dark[i] and not dark[i - 1]]
     gaps = {b - a for a, b in itertools.pairwise(starts)}
@@ -659,8 +661,10 @@ def test_a_reader_reads_each_gradient_off_its_axis_or_its_edge_note(
     last = run.steps[-1].step
     for k in sorted({0, 1, 5, 20, last // 2, last - 1, last}):
         r.update(k)
-        shown: list[tuple[Any, float]] = [(line.axes, drawn(line)[-1]) for line, _ in r.tracks[1:]]
-        shown += [(dots.axes, y) for dots, _ in r.marks for y in drawn(dots)]
+        shown: list[tuple[Any, float]] = [
+            (line.axes, drawn(line)[-1]) for line, _ in r.histories.tracks[1:]
+        ]
+        shown += [(dots.axes, y) for dots, _ in r.histories.marks for y in drawn(dots)]
         beyond: dict[Any, list[tuple[float, float]]] = {}  # how far out, the value
         for ax, value in shown:
             lo, hi = ax.get_ylim()
@@ -670,7 +674,7 @@ def test_a_reader_reads_each_gradient_off_its_axis_or_its_edge_note(
                 assert read_off(ax, y) == pytest.approx(value, abs=0.05 * span)
             else:
                 beyond.setdefault(ax, []).append((max(value - hi, lo - value), value))
-        notes = {note.axes: note.get_text() for note, *_ in r.outside}
+        notes = {note.axes: note.get_text() for note, *_ in r.histories.outside}
         for ax, outside in beyond.items():
             assert f"{max(outside)[1]:.3g}" in notes[ax]  # the furthest out is printed
 
@@ -694,15 +698,15 @@ def test_the_title_keeps_its_width_and_its_learning_rate_at_every_size(
     gets the terse form, never a title without its learning rate."""
     for size in SIZES:
         run, r = preset_renderer("deep", size)
-        titles = [r._title(s.step) for s in run.steps]
+        titles = [r.title.line(s.step) for s in run.steps]
         assert len({len(t) for t in titles}) == 1
         assert len({len(f"{s.loss:.6g}") for s in run.steps}) > 1  # the digits do change
         assert all("lr" in t and "0.01" in t for t in titles)
     run, r = preset_renderer("deep", (640, 400))
-    named = FrameRenderer(run, r.runs[0][1], 640, 400, label="fib_valley (wide, adam) " * 2)
-    title = named._title(run.steps[-1].step)
+    named = FrameRenderer(run, r.scene.runs[0][1], 640, 400, label="fib_valley (wide, adam) " * 2)
+    title = named.title.line(run.steps[-1].step)
     assert title.startswith("fib_valley") and "…" in title and title.endswith("lr 0.01")
-    assert len(title) <= 640 / (0.602 * float(named.title.get_fontsize()) * 100 / 72)
+    assert len(title) <= 640 / (0.602 * float(named.title.text.get_fontsize()) * 100 / 72)
 
 
 def test_the_loss_panel_rings_the_best_step_and_flags_a_run_that_ends_worse(
@@ -754,16 +758,16 @@ def test_frame_0_of_a_run_that_diverges_at_step_1_shows_step_0_on_its_fit(
     sixteen: Callable[[list[str]], FrameRenderer],
 ) -> None:
     r = sixteen(["train.steps=30"])
-    assert r.run.diverged is not None and r.run.diverged.step == 1
+    assert r.scene.run.diverged is not None and r.scene.run.diverged.step == 1
     r.update(0)
-    curves = [r.prediction, *r.contributions]
-    lo, hi = r.curves_ax.get_ylim()
-    first = r.net.predict(r.run.steps[0].params, list(r.grid))
+    curves = [r.fit.prediction, *r.fit.contributions]
+    lo, hi = r.fit.ax.get_ylim()
+    first = r.scene.net.predict(r.scene.run.steps[0].params, list(r.fit.grid))
     values = [v for curve in [first[0], *first[1]] for v in curve]
     assert lo < min(values) and max(values) < hi  # every curve of step 0, nothing cut
     assert hi - lo < 2 * (max(values) - min(values))  # and not flattened by step 1
     r.update(1)
-    assert any(edge.get_visible() for edge in r.edges)  # step 1 leaves, marked at the edge
+    assert any(edge.get_visible() for edge in r.fit.edges)  # step 1 leaves, marked at the edge
     assert all(lo <= y <= hi for line in curves for y in line.get_ydata())
 
 
@@ -773,9 +777,9 @@ def test_an_overlay_veils_the_future_and_colours_each_current_dot(
     from matplotlib.colors import to_rgba
 
     r = sixteen(["train.lr=0.0001", "train.steps=100", "model.init.sigma=0.5"])
-    dots, history = r.marks[0]
+    dots, history = r.histories.marks[0]
     assert history.shape[1] == 16
-    expected = [to_rgba(c) for c in r.colours]
+    expected = [to_rgba(c) for c in r.scene.colours]
     assert [tuple(c) for c in dots.get_facecolors()] == expected  # one colour per neuron
     rgb = pixels(r.render(50))
     ax = dots.axes

@@ -19,7 +19,7 @@ from nnreel.core import metrics
 from nnreel.core.network import Architecture, Net
 from nnreel.core.run import Run, Step
 from nnreel.core.training import seeded_training
-from nnreel.pictures.frame import loss_figure
+from nnreel.pictures.report_figures import loss_figure
 from nnreel.records import report as report_text
 from nnreel.records.checkpoints import encode_run
 from nnreel.records.files import CHECKPOINTS, FRAMES, SAMPLES, ArtifactError, write_lines

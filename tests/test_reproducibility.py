@@ -31,7 +31,7 @@ def test_the_gate_passes_on_a_fresh_clone_and_reproduces_every_output_byte_for_b
 @pytest.mark.parametrize(
     ("path", "old", "new"),
     [
-        ("src/nnreel/pictures/frame.py", 'PREDICTION = "magenta"', 'PREDICTION = "purple"'),
+        ("src/nnreel/pictures/style.py", 'PREDICTION = "magenta"', 'PREDICTION = "purple"'),
         ("src/nnreel/core/training.py", "lr = c.lr\n", "lr = c.lr * 1.001\n"),
     ],
 )

@@ -20,8 +20,8 @@ from matplotlib.ticker import FuncFormatter
 
 from nnreel.core.landscape import Landscape, Track, explained, libm, max_residual, one_step
 from nnreel.core.limits import padded
+from nnreel.pictures.style import DPI
 
-DPI = 100
 TRACK_COLOURS = ("#ff3b30", "white", "#ffb000", "#00e5ff")  # readable on viridis
 LEVELS = 24
 TANGENT_SHARE = 0.15  # the tangent reaches this share of the x-span to each side

@@ -30,8 +30,10 @@ from nnreel.core.network import Samples
 from nnreel.core.run import Run
 from nnreel.errors import CheckpointError, UserError, quoted
 from nnreel.pictures import video
-from nnreel.pictures.frame import DPI, FrameRenderer, loss_axis
+from nnreel.pictures.axes import loss_axis
+from nnreel.pictures.frame import FrameRenderer
 from nnreel.pictures.png import save_png
+from nnreel.pictures.style import DPI
 from nnreel.records.checkpoints import decode_run
 from nnreel.records.files import atomic_path, scratch_dir, write_lines
 from nnreel.records.frames import frame_name, hold_frames
@@ -70,7 +72,7 @@ def render_frames(runs: dict[str, tuple[Run, Samples]], steps: list[int], dirs: 
             renderer = FrameRenderer(
                 run, samples, *PANEL, label=name, peers=peers, fit_ylim=fit_ylim
             )
-            fit_ylim = (renderer.lo, renderer.hi)
+            fit_ylim = (renderer.fit.lo, renderer.fit.hi)
             own = [min(k, run.steps[-1].step) for k in steps]
             png = b""
             for i, k in enumerate(own):

@@ -23,7 +23,8 @@ from nnreel.core.landscape import Landscape, run_landscape
 from nnreel.core.network import Samples
 from nnreel.core.run import Run
 from nnreel.core.training import seeded_training
-from nnreel.pictures.frame import FrameRenderer, encode_png
+from nnreel.pictures.frame import FrameRenderer
+from nnreel.pictures.png import encode_png
 from nnreel.records.checkpoints import decode_run, encode_run
 from nnreel.records.files import atomic_path, read_data_file
 from nnreel.records.params import read_config

@@ -13,7 +13,8 @@ import numpy as np
 from matplotlib.colors import LogNorm, Normalize
 from matplotlib.figure import Figure
 
-from nnreel.pictures.frame import DPI, log_scale
+from nnreel.pictures.axes import log_scale
+from nnreel.pictures.style import DPI
 
 DIVERGED = "tab:red"
 MISSING = "0.55"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from nnreel.core import landscape, metrics
-from nnreel.pictures.frame import fit_figure, loss_figure
 from nnreel.pictures.landscape_panel import landscape_figure
 from nnreel.pictures.png import save_png
+from nnreel.pictures.report_figures import fit_figure, loss_figure
 from nnreel.records import report
 from nnreel.records.files import (
     FRAMES,

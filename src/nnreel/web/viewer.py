@@ -1,8 +1,9 @@
 """The offline viewer: one self-contained HTML page that draws every step of runs.
 
 The page holds each run's checkpoint records (as packed doubles), its samples and, for a
-single run, its loss landscape as JSON and draws with plain canvas code (`web/assets/viewer.js`);
-its forward pass mirrors `Net.predict` operation by operation. A strict
+single run, its loss landscape as JSON and draws with plain canvas code (the files of
+`web/assets/` named in SCRIPTS, joined into one inline script); its forward pass mirrors
+`Net.predict` operation by operation. A strict
 Content-Security-Policy allows only the page's own inline script and style, by hash, so any
 request the page might make fails loudly.
 """
@@ -33,6 +34,27 @@ SPEEDS = (0.25, 0.5, 1, 2, 4, 8)  # playback speeds offered, as multiples of vid
 # cell per parameter would make the page too tall and too slow to draw.
 MAX_HISTORIES = 256
 BAND = (0.0, 0.1, 0.5, 0.9, 1.0)  # the quantiles a band draws: min, 10%, median, 90%, max
+# The page's script: these files of web/assets/, joined in this order inside one closure, so
+# each file uses the names the files before it declare.
+SCRIPTS = (
+    "start.js",
+    "numbers.js",
+    "network.js",
+    "plot_rect.js",
+    "canvas.js",
+    "fit_panel.js",
+    "history_panel.js",
+    "values_panel.js",
+    "landscape.js",
+    "page.js",
+    "controls.js",
+)
+SCRIPT_START = (
+    '"use strict";\n'
+    "// nnreel viewer: every panel draws the one current step from the run's own numbers.\n"
+    "(() => {\n"
+)
+SCRIPT_END = "})();\n"
 
 
 def packed(values: Sequence[float]) -> str:
@@ -162,10 +184,15 @@ def data_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def viewer_script() -> str:
+    """The SCRIPTS of web/assets/ joined into the page's one script."""
+    return SCRIPT_START + "".join(package_text(f"web/assets/{n}") for n in SCRIPTS) + SCRIPT_END
+
+
 def page(title: str, runs: list[dict[str, Any]], fps: int) -> str:
     """The whole HTML page for one run (the viewer) or 2 to 4 runs (a comparison), with the
-    package's web/assets/viewer.js and web/assets/viewer.css inline."""
-    script, style = package_text("web/assets/viewer.js"), package_text("web/assets/viewer.css")
+    package's viewer script (SCRIPTS) and web/assets/viewer.css inline."""
+    script, style = viewer_script(), package_text("web/assets/viewer.css")
     data = {"format": FORMAT, "fps": fps, "speeds": list(SPEEDS), "runs": runs}
     return "\n".join(
         [

@@ -1,4 +1,4 @@
-  // ---- DOM helpers ----------------------------------------------------------------------
+  // ---- DOM and canvas helpers -----------------------------------------------------------
 
   function el(tag, attrs = {}, ...children) {
     const node = document.createElement(tag);
@@ -11,7 +11,7 @@
     return node;
   }
 
-  const DPR = () => window.devicePixelRatio || 1;
+  const pixelRatio = () => window.devicePixelRatio || 1;
 
   // The notice a diverged run shows at its last step: where and why it stopped.
   function divergenceBanner(run) {
@@ -20,7 +20,7 @@
   }
 
   function sizeCanvas(canvas, w, h, options = {}) {
-    const r = DPR();
+    const r = pixelRatio();
     canvas.width = Math.round(w * r);
     canvas.height = Math.round(h * r);
     canvas.style.height = `${h}px`;
@@ -30,7 +30,7 @@
   }
 
   // Off-screen layers are opaque (white, as the page): copying one is a plain copy, no blend.
-  function offscreen(w, h, options = {}) {
+  function offscreenContext(w, h, options = {}) {
     const ctx = sizeCanvas(document.createElement("canvas"), w, h, options);
     ctx.fillStyle = "#fff";
     ctx.fillRect(0, 0, w, h);
@@ -45,8 +45,8 @@
 
   // Long histories keep, per pixel column, their first, lowest, highest and last point:
   // the same picture as every point, at a fraction of the cost.
-  function polyline(ctx, frame, xs, ys, from = 0, to = xs.length - 1) {
-    const r = DPR();
+  function polyline(ctx, area, xs, ys, from = 0, to = xs.length - 1) {
+    const r = pixelRatio();
     let pen = false, b = null;
     const emit = () => {
       if (pen) ctx.lineTo(b.x, b.first); else { ctx.moveTo(b.x, b.first); pen = true; }
@@ -58,8 +58,8 @@
     ctx.beginPath();
     for (let i = from; i <= to; i++) {
       const y = ys[i];
-      if (!Number.isFinite(y) || (frame.log && y <= 0)) { if (b) emit(); pen = false; continue; }
-      const x = frame.sx(xs[i]), py = frame.sy(y), c = Math.floor(x * r);
+      if (!Number.isFinite(y) || (area.log && y <= 0)) { if (b) emit(); pen = false; continue; }
+      const x = area.sx(xs[i]), py = area.sy(y), c = Math.floor(x * r);
       if (b && b.c === c) {
         b.min = Math.min(b.min, py); b.max = Math.max(b.max, py); b.last = py;
       } else {
@@ -70,17 +70,4 @@
     if (b) emit();
     ctx.stroke();
   }
-
-  // Floats packed as base64 little-endian doubles, bit for bit the checkpoint's.
-  function unpack(text) {
-    const bin = atob(text), bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    if (LITTLE_ENDIAN) return new Float64Array(bytes.buffer);
-    const view = new DataView(bytes.buffer), out = new Float64Array(bytes.length / 8);
-    for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(8 * i, true);
-    return out;
-  }
-
-
-  const STEPS = new Float64Array(LAST + 1).map((_, i) => i);
 

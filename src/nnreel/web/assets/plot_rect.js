@@ -1,11 +1,15 @@
-  // ---- scales and axes ------------------------------------------------------------------
+  // ---- scales, ticks and plot rectangles ------------------------------------------------
 
-  function padded(lo, hi, pad = 0.06) {
+  const FONT = "12px system-ui, sans-serif";
+  const MARGIN = { left: 58, right: 12, top: 10, bottom: 30 };
+
+  function paddedLimits(lo, hi, pad = 0.06) {
     const span = hi - lo || Math.abs(hi) || 1;
     return [lo - pad * span, hi + pad * span];
   }
 
-  function logScale(values) {
+  // Whether values span a decade or more, all above zero: a log axis suits them.
+  function wantsLogScale(values) {
     let lo = Infinity, hi = -Infinity;
     for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     return lo > 0 && hi >= 10 * lo;
@@ -19,13 +23,13 @@
     const step = Math.max(minStep, (r >= 7.5 ? 10 : r >= 3.5 ? 5 : r >= 1.5 ? 2 : 1) * mag);
     const ticks = [];
     for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-    return labelled(ticks, () => step);
+    return labelledTicks(ticks, () => step);
   }
 
   // One notation for every tick of an axis: fixed, or exponential when its largest tick is
   // very large or very small; as many digits as the spacing step(v) needs, so neighbouring
   // ticks never read the same. On a log axis (each tick its own spacing) digits follow the tick.
-  function labelled(ticks, step, log = false) {
+  function labelledTicks(ticks, step, log = false) {
     const big = Math.max(0, ...ticks.map(Math.abs)), exp = big >= 1e5 || (big > 0 && big < 1e-3);
     const digits = (n) => Math.min(20, Math.max(0, n)), decade = (v) => Math.floor(Math.log10(v) + 1e-9);
     return ticks.map((v) => [v, !exp ? v.toFixed(digits(-decade(step(v))))
@@ -37,14 +41,14 @@
   }
 
   // A left margin that holds the widest y label and, left of it, the axis title.
-  function titledLeft(ctx, ylim, count) {
+  function titledLeftMargin(ctx, ylim, count) {
     ctx.font = FONT;
     const widest = Math.max(...yTicks(ylim, false, count).map(([, t]) => ctx.measureText(t).width));
     return Math.max(MARGIN.left, Math.ceil(widest) + 30);
   }
 
   // A rectangle on a canvas with linear (or log) scales from data to CSS pixels.
-  class Frame {
+  class PlotRect {
     constructor(x, y, w, h, xlim, ylim, log = false, xstep = 0) {
       Object.assign(this, { x, y, w, h, xlim, log, xstep });
       this.ylim = log ? ylim.map(Math.log10) : ylim;
@@ -134,6 +138,6 @@
       if (Math.log10(v) >= lo && Math.log10(v) <= hi) out.push(v);
     }
     if (out.length < 2) return niceTicks(10 ** lo, 10 ** hi, 4);
-    return labelled(out.sort((a, b) => a - b), (v) => v, true);
+    return labelledTicks(out.sort((a, b) => a - b), (v) => v, true);
   }
 

@@ -1,11 +1,12 @@
   // A table of more rows than this holds only the rows in view (and a margin), and a box to
   // find any parameter by name: thousands of rows would cost a seek most of a frame.
   const TABLE_ROWS = 100;
-  const BAND = ["min", "10%", "median", "90%", "max"];
 
+  // One run's parameters at its step: each value and gradient, rounded and exact.
   class ValuesPanel {
-    constructor(run) {
+    constructor(run, { compare = false } = {}) {
       this.run = run;
+      this.step = 0; // the page's step, as last drawn
       this.made = new Map(); // a row's elements, made when it is first shown
       this.order = run.names.map((_, i) => i); // the rows the table holds, after any filter
       this.virtual = run.names.length > TABLE_ROWS;
@@ -13,17 +14,17 @@
       this.body = el("tbody");
       const head = el("tr", {}, ...["parameter", "value", "exact value (repr)", `∂${run.loss_name}/∂θ`, `exact ∂${run.loss_name}/∂θ (repr)`].map((t, i) => el("th", { text: t, class: i === 1 || i === 3 ? "rounded" : "" })));
       this.wrap = el("div", { class: "tablewrap" }, el("table", {}, el("thead", {}, head), this.body));
-      this.root = el("section", { "data-panel": "values", "data-run": run.label, class: COMPARE ? "compact" : "" },
-        el("h2", { text: COMPARE ? `values: ${run.label}` : "parameter values at this step" }), this.wrap);
+      this.root = el("section", { "data-panel": "values", "data-run": run.label, class: compare ? "compact" : "" },
+        el("h2", { text: compare ? `values: ${run.label}` : "parameter values at this step" }), this.wrap);
       if (this.virtual) this.findBox();
-      this.show();
+      this.fillTable();
     }
     row(i) {
       if (this.made.has(i)) return this.made.get(i);
       const run = this.run, name = run.names[i];
       const cells = ["value", "value-repr", "grad", "grad-repr"].map((c) => el("td", { "data-param": name, class: c.endsWith("repr") ? "num repr" : "num rounded" }));
       const sw = el("span", { class: "swatch" });
-      sw.style.background = colourOf(run, name);
+      sw.style.background = run.paramColours[i];
       const label = el("td", {}, sw, name);
       if (run.frozen.includes(name)) label.append(el("span", { class: "frozen", title: "frozen: not trained", text: "frozen" }));
       const tr = el("tr", { "data-param": name, "data-frozen": String(run.frozen.includes(name)) }, label, ...cells);
@@ -47,22 +48,22 @@
         this.note.textContent = text ? `${this.order.length.toLocaleString("en")} of ${all}` : all;
         this.wrap.scrollTop = 0;
         this.range = [-1, -1];
-        this.scrolled();
+        this.showRowsInView();
       });
-      this.wrap.addEventListener("scroll", () => this.scrolled(), { passive: true });
+      this.wrap.addEventListener("scroll", () => this.showRowsInView(), { passive: true });
       this.note.textContent = all;
     }
     // The rows in view and a screen's margin either side, between spacers as tall as the rest.
-    scrolled() {
+    showRowsInView() {
       if (!this.virtual) return;
       const h = this.rowHeight, top = Math.floor(this.wrap.scrollTop / h), seen = Math.ceil(Math.max(this.wrap.clientHeight, 600) / h);
       const from = Math.max(0, top - seen), to = Math.min(this.order.length, top + 2 * seen);
       if (from === this.range[0] && to === this.range[1]) return;
       this.range = [from, to];
-      this.show();
-      this.draw(current);
+      this.fillTable();
+      this.draw(this.step);
     }
-    show() {
+    fillTable() {
       const [from, to] = this.range;
       const spacer = (rows) => {
         const tr = el("tr", { class: "spacer", "aria-hidden": "true" });
@@ -81,10 +82,11 @@
         this.rowHeight = this.row(0).tr.getBoundingClientRect().height || 20;
         this.range = [-1, -1];
       }
-      this.scrolled();
+      this.showRowsInView();
     }
     draw(k) {
-      const run = this.run, s = own(run, k), [from, to] = this.range;
+      const run = this.run, s = shownStep(run, k), [from, to] = this.range;
+      this.step = k;
       // Touch only the rows shown whose numbers changed.
       for (const i of this.order.slice(Math.max(0, from), Math.max(0, to))) {
         const row = this.row(i), v = run.params[i][s], g = run.grads[i][s];
@@ -95,7 +97,7 @@
           cell.setAttribute("data-value", rv);
           cell.setAttribute("data-grad", rg);
         }
-        [rounded(v), rv, rounded(g), rg].forEach((t, n) => { row.texts[n].data = t; });
+        [roundedText(v), rv, roundedText(g), rg].forEach((t, n) => { row.texts[n].data = t; });
       }
       this.root.dataset.step = s;
     }

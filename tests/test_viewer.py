@@ -32,7 +32,7 @@ from nnreel.records.run_file import read_run
 from nnreel.records.samples import write_samples
 from nnreel.stages import landscape as landscape_stage
 from nnreel.stages import viewer as viewer_stage
-from nnreel.web import plots_template
+from nnreel.web import plots_template, viewer
 from tests.conftest import reference_samples
 from tests.repo import ROOT
 from tests.test_report import made_by, trained_steps
@@ -166,6 +166,14 @@ def test_missing_checkpoints_name_the_stage_that_makes_them(project: Path) -> No
 def test_a_bad_grid_size_names_its_key(points: object) -> None:
     with pytest.raises(ConfigError, match=r"^viewer\.grid_points = "):
         parse_config({"viewer": {"grid_points": points}})
+
+
+def test_the_page_script_joins_every_script_of_the_assets_folder_each_short() -> None:
+    assets = ROOT / "src/nnreel/web/assets"
+    assert sorted(viewer.SCRIPTS) == sorted(p.name for p in assets.glob("*.js"))
+    assert not list(assets.glob("*.py"))  # the viewer stage depends on the folder as data
+    for name in viewer.SCRIPTS:
+        assert len((assets / name).read_text("utf-8").splitlines()) <= 300, name
 
 
 def test_the_committed_plots_template_inlines_the_vendored_libraries() -> None:

@@ -1,8 +1,9 @@
 """The offline viewer: one self-contained HTML page that draws every step of runs.
 
 The page holds each run's checkpoint records (as packed doubles), its samples and, for a
-single run, its loss landscape as JSON and draws with plain canvas code (`web/assets/viewer.js`);
-its forward pass mirrors `Net.predict` operation by operation. A strict
+single run, its loss landscape as JSON and draws with plain canvas code (the files of
+`web/assets/` named in SCRIPTS, joined into one inline script); its forward pass mirrors
+`Net.predict` operation by operation. A strict
 Content-Security-Policy allows only the page's own inline script and style, by hash, so any
 request the page might make fails loudly.
 """
@@ -19,10 +20,10 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from nnreel.config.architecture import param_kind
+from nnreel.config.architecture import Architecture, param_kind
 from nnreel.core.landscape import Landscape
 from nnreel.core.limits import curve_limits, dense_grid, healthy, history_limits, quantile
-from nnreel.core.network import Samples, neuron_params
+from nnreel.core.network import Net, Samples, neuron_params
 from nnreel.core.run import Run
 from nnreel.records.faithfulness import faithfulness
 from nnreel.records.files import package_text
@@ -33,6 +34,26 @@ SPEEDS = (0.25, 0.5, 1, 2, 4, 8)  # playback speeds offered, as multiples of vid
 # cell per parameter would make the page too tall and too slow to draw.
 MAX_HISTORIES = 256
 BAND = (0.0, 0.1, 0.5, 0.9, 1.0)  # the quantiles a band draws: min, 10%, median, 90%, max
+# The page's script: these files of web/assets/, joined in this order inside one closure, so
+# each file uses the names the files before it declare.
+SCRIPTS = (
+    "numbers.js",
+    "network.js",
+    "plot_rect.js",
+    "canvas.js",
+    "fit_panel.js",
+    "history_panel.js",
+    "values_panel.js",
+    "landscape.js",
+    "page.js",
+    "controls.js",
+)
+SCRIPT_START = (
+    '"use strict";\n'
+    "// nnreel viewer: every panel draws the one current step from the run's own numbers.\n"
+    "(() => {\n"
+)
+SCRIPT_END = "})();\n"
 
 
 def packed(values: Sequence[float]) -> str:
@@ -87,6 +108,21 @@ def bands(names: list[str], columns: list[list[float]], typical: int) -> list[di
     return out
 
 
+def network_tables(arch: Architecture) -> dict[str, Any]:
+    """Where each parameter sits in θ, as Net finds it from the parameters' names: the page's
+    forward pass reads these tables and never rebuilds a name. Per hidden layer, each neuron's
+    incoming weights and its bias; each last-layer neuron's output weight; the output bias's
+    index, or None."""
+    net = Net(arch)
+    return {
+        "activation": arch.activation,
+        "weights": net.w_at,
+        "biases": net.b_at,
+        "output_weights": net.ow_at,
+        "output_bias": net.ob_at,
+    }
+
+
 def run_data(
     run: Run,
     samples: Samples,
@@ -100,6 +136,7 @@ def run_data(
     unless given."""
     arch = run.config.model.arch
     names = run.names
+    at = {name: i for i, name in enumerate(names)}
     grid = dense_grid(samples[0], grid_points)
 
     def limits(values: list[float]) -> tuple[float, float]:  # as the film's history panels
@@ -113,12 +150,9 @@ def run_data(
         "label": label,
         "summary": describe(run),
         "names": names,
-        "arch": {
-            "hidden": list(arch.hidden),
-            "activation": arch.activation,
-            "output_bias": arch.output_bias,
-        },
-        "neurons": neuron_params(arch),
+        "network": network_tables(arch),
+        # each last-layer neuron's parameters, as indices into θ: the page colours them as it
+        "neuron_params": [[at[n] for n in ps] for ps in neuron_params(arch)],
         "frozen": [n for n in names if n in run.config.train.frozen],
         "loss_name": run.config.train.loss.upper(),
         "diverged": run.diverged and asdict(run.diverged),
@@ -162,10 +196,15 @@ def data_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def page_script() -> str:
+    """The SCRIPTS of web/assets/ joined into the page's one script."""
+    return SCRIPT_START + "".join(package_text(f"web/assets/{n}") for n in SCRIPTS) + SCRIPT_END
+
+
 def page(title: str, runs: list[dict[str, Any]], fps: int) -> str:
     """The whole HTML page for one run (the viewer) or 2 to 4 runs (a comparison), with the
-    package's web/assets/viewer.js and web/assets/viewer.css inline."""
-    script, style = package_text("web/assets/viewer.js"), package_text("web/assets/viewer.css")
+    package's viewer script (SCRIPTS) and web/assets/viewer.css inline."""
+    script, style = page_script(), package_text("web/assets/viewer.css")
     data = {"format": FORMAT, "fps": fps, "speeds": list(SPEEDS), "runs": runs}
     return "\n".join(
         [

@@ -33,13 +33,13 @@ $(STAMP): requirements.lock pyproject.toml
 
 # Compose params.yaml from conf/ exactly as `dvc exp run` does.
 params: $(STAMP)
-	python -m nnreel.config.compose
+	nnreel params
 
 # Refresh the pictures at the top of the README from the latest run.
 docs: run
 	cp reports/final_frame.png docs/final_frame.png
 	cp reports/preview/training.gif docs/training.gif
-	python -m nnreel.runs.gallery --out docs/gallery.png
+	nnreel gallery --out docs/gallery.png
 
 bench: $(STAMP)
 	python benchmarks/bench_train.py

@@ -267,8 +267,11 @@ def test_the_readme_presets_table_is_what_training_gives(tmp_path: Path) -> None
             assert shown(ssr_cell, ssr) and shown(r2_cell, r2), (overrides, ssr, r2)
 
 
-def test_the_fib_valley_preset_brings_a_net_and_optimizer_that_learn_it(tmp_path: Path) -> None:
-    chosen = parse_config(composed_conf(tmp_path, ["data=fib_valley"]))
+def test_the_fib_valley_experiment_brings_a_net_and_optimizer_that_learn_it(
+    tmp_path: Path,
+) -> None:
+    chosen = parse_config(composed_conf(tmp_path, ["experiment=fib_valley"]))
+    assert chosen.data.target == "fib_valley"
     assert (chosen.model.hidden, chosen.model.activation, chosen.train.optimizer) == (
         [6],
         "tanh",
@@ -276,10 +279,33 @@ def test_the_fib_valley_preset_brings_a_net_and_optimizer_that_learn_it(tmp_path
     )
     assert final_fit(chosen)[1] > 0.9
     # What it brings is only a default: options named with -S win, and the reference net fails.
-    reference = parse_config(composed_conf(tmp_path, ["data=fib_valley", "model=default"]))
+    reference = parse_config(composed_conf(tmp_path, ["experiment=fib_valley", "model=default"]))
     assert reference.model.hidden == [2] and reference.train.optimizer == "adam"
-    plain = ["data=fib_valley", "model=default", "train=default"]
+    plain = ["experiment=fib_valley", "model=default", "train=default"]
     assert final_fit(parse_config(composed_conf(tmp_path, plain)))[1] < 0.5
+
+
+def test_the_fib_valley_data_sets_the_data_only(tmp_path: Path) -> None:
+    """A group's option stays in its group: data=fib_valley picks no net and no optimizer."""
+    chosen = parse_config(composed_conf(tmp_path, ["data=fib_valley"]))
+    default = parse_config(composed_conf(tmp_path))
+    assert chosen.data.target == "fib_valley"
+    assert (chosen.model, chosen.train) == (default.model, default.train)
+    together = ["data=fib_valley", "model=wide", "train=adam"]
+    assert composed_conf(tmp_path, together) == composed_conf(tmp_path, ["experiment=fib_valley"])
+
+
+def test_no_option_of_a_group_reaches_into_another(tmp_path: Path) -> None:
+    """Presets across groups live in conf/experiment/: every other group's option composes to
+    the default config but for its own group."""
+    default = composed_conf(tmp_path)
+    for folder in sorted((ROOT / "conf").iterdir()):
+        if not folder.is_dir() or folder.name == "experiment":
+            continue
+        for option in sorted(folder.glob("*.yaml")):
+            composed = composed_conf(tmp_path, [f"{folder.name}={option.stem}"])
+            others = {k: v for k, v in composed.items() if k != folder.name}
+            assert others == {k: v for k, v in default.items() if k != folder.name}, option
 
 
 def sign_flips(cfg: Config) -> tuple[int, float]:

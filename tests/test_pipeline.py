@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 import sys
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
+from PIL import Image
 
 from nnreel.config.compose import compose_params
+from nnreel.pictures import video
+from nnreel.runs import compare
 from tests.repo import ROOT, copy_of, nnreel_lines, outputs, run
 from tests.test_viewer import page_data
 
@@ -170,3 +176,59 @@ def test_compare_draws_a_revision_named_like_mathtext_as_plain_text(
     result = run(repo, sys.executable, "-m", "nnreel.runs.compare", *args, check=False)
     assert result.returncode == 0, result.stderr
     assert {p.name for p in out.iterdir()} == {"compare.mp4", "loss.png", "landscape.png"}
+
+
+def encoder_settings(film: Path) -> tuple[str, str]:
+    """x264's settings as it wrote them into `film`, and the video stream as ffmpeg describes
+    it with the frame size taken out (pixel format, colour tags, rate)."""
+    sei = re.search(rb"x264 - core [^\x00]*", film.read_bytes())
+    assert sei, film
+    probe = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(film)],
+        capture_output=True,
+        text=True,
+    )
+    (stream,) = [line for line in probe.stderr.splitlines() if "Video:" in line]
+    stream = re.sub(r"\d+x\d+", "WxH", re.sub(r"\d+ kb/s", "N kb/s", stream))
+    return sei.group().decode("latin-1").split(" - options: ")[1], stream
+
+
+def test_compare_encodes_its_film_as_the_video_stage_does(tmp_path: Path) -> None:
+    runs = [tmp_path / "a", tmp_path / "b"]
+    for i, folder in enumerate(runs):
+        folder.mkdir()
+        for k in range(4):
+            shade = (40 * k + 90 * i) % 256
+            Image.new("RGB", (64, 48), (shade, 255 - shade, 128)).save(
+                folder / f"frame_{k:06d}.png"
+            )
+    film = tmp_path / "training.mp4"
+    subprocess.run(
+        video.mp4_args(imageio_ffmpeg.get_ffmpeg_exe(), runs[0], film, 30, 2), check=True
+    )
+    compare.encode(runs, tmp_path / "compare.mp4", 30, 2)
+    settings, stream = encoder_settings(tmp_path / "compare.mp4")
+    assert "crf=20.0" in settings and "threads=1 " in settings
+    assert (settings, stream) == encoder_settings(film)
+
+
+@pytest.mark.slow
+def test_compare_mp4_has_the_encoder_settings_of_training_mp4(
+    reproduced: Path, tmp_path: Path
+) -> None:
+    repo = copy_of(reproduced, tmp_path)
+    out = tmp_path / "compare"
+    run(
+        repo,
+        sys.executable,
+        "-m",
+        "nnreel.cli",
+        "compare",
+        "HEAD",
+        "HEAD~0",
+        "--frames",
+        "3",
+        "--out",
+        str(out),
+    )
+    assert encoder_settings(out / "compare.mp4") == encoder_settings(repo / "reports/training.mp4")

@@ -30,7 +30,7 @@ def section(title: str) -> str:
 
 
 def test_every_block_of_venv_commands_activates_the_venv_first() -> None:
-    bare = re.compile(r"^(dvc|python|pytest|ruff|mypy) ", flags=re.MULTILINE)
+    bare = re.compile(r"^(dvc|nnreel|python|pytest|ruff|mypy) ", flags=re.MULTILINE)
     blocks = [block for block in sh_blocks(README) if bare.search(block)]
     assert len(blocks) >= 5
     for block in blocks:

@@ -21,9 +21,11 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from nnreel.errors import UserError
-from nnreel.runs import compare, sweep
+from nnreel.runs import compare
 from nnreel.runs.lockfile import check_lock
-from nnreel.runs.sweep_figures import Point, contact_figure, sweep_figure
+from nnreel.runs.sweep import collect, command, git, origin
+from nnreel.runs.sweep import plan as sweep_plan
+from nnreel.runs.sweep.figures import Point, contact_figure, sweep_figure
 from tests.repo import ROOT, final_loss_in_process, run
 
 GRID = ["train.lr=0.005,0.01,0.02", "seed=1,2"]
@@ -34,7 +36,9 @@ POINTS = [(lr, seed) for lr in ("0.005", "0.01", "0.02") for seed in ("1", "2")]
 
 
 def test_a_grid_expands_in_order_with_stable_names_and_round_robin_shards() -> None:
-    plan = sweep.make_plan("lr", ["train.lr=0.1,0.2", "seed=range(1,4)", "render=preview"], 2, "b")
+    plan = sweep_plan.make_plan(
+        "lr", ["train.lr=0.1,0.2", "seed=range(1,4)", "render=preview"], 2, "b"
+    )
     assert [p["name"] for p in plan.points] == [f"lr-{i}" for i in range(6)]
     assert [p["overrides"] for p in plan.points][:4] == [
         ["train.lr=0.1", "seed=1", "render=preview"],
@@ -47,10 +51,10 @@ def test_a_grid_expands_in_order_with_stable_names_and_round_robin_shards() -> N
 
 
 def test_the_same_grid_gives_the_same_file_and_the_file_reads_back() -> None:
-    one = sweep.plan_text(sweep.make_plan("s", GRID, 3, "abc"))
-    two = sweep.plan_text(sweep.make_plan("s", GRID, 3, "abc"))
+    one = sweep_plan.plan_text(sweep_plan.make_plan("s", GRID, 3, "abc"))
+    two = sweep_plan.plan_text(sweep_plan.make_plan("s", GRID, 3, "abc"))
     assert one == two
-    assert sweep.parse_plan(one, Path("s.yaml")) == sweep.make_plan("s", GRID, 3, "abc")
+    assert sweep_plan.parse_plan(one, Path("s.yaml")) == sweep_plan.make_plan("s", GRID, 3, "abc")
 
 
 @pytest.mark.parametrize(
@@ -65,7 +69,7 @@ def test_the_same_grid_gives_the_same_file_and_the_file_reads_back() -> None:
 )
 def test_a_bad_plan_names_its_problem(name: str, grid: list[str], shards: int, says: str) -> None:
     with pytest.raises(UserError, match=says.replace("+", r"\+")):
-        sweep.make_plan(name, grid, shards, "b")
+        sweep_plan.make_plan(name, grid, shards, "b")
 
 
 @pytest.mark.parametrize(
@@ -84,7 +88,7 @@ def test_a_name_git_dvc_or_the_disk_would_refuse_is_refused_first_in_one_line(
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no repository here: the name is refused before anything
     with pytest.raises(UserError) as refused:
-        sweep.main(argv)
+        command.main(argv)
     said = str(refused.value)
     assert "\n" not in said and len(said) < 300
     if argv[1] == "-x":
@@ -126,15 +130,15 @@ def test_a_damaged_dvc_lock_is_named_with_its_cure_before_any_dvc_command(
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     for argv in (["work", "s", "--shard", "0"], ["collect", "s"], ["plan", "s", "seed=1"]):
         with pytest.raises(UserError, match=r"`git checkout dvc\.lock`"):
-            sweep.main(argv)
+            command.main(argv)
 
 
 def test_plan_refuses_a_point_whose_config_is_invalid(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    points = sweep.make_plan("s", ["train.lr=0.01,oops", "seed=1"], 1, "b").points
+    points = sweep_plan.make_plan("s", ["train.lr=0.01,oops", "seed=1"], 1, "b").points
     with pytest.raises(UserError, match=r"train.lr=oops seed=1: train.lr = 'oops'"):
-        sweep.check_points(points)
-    sweep.check_points(points[:1])
+        sweep_plan.check_points(points)
+    sweep_plan.check_points(points[:1])
 
 
 # --- Three machines and a collector -----------------------------------------------------------
@@ -278,7 +282,7 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
         assert float(r["final_loss"]) == expected, r
     losses = {r["name"]: float(r["final_loss"]) for r in rows}
     best = sorted(losses, key=losses.__getitem__)
-    assert f"python -m nnreel.runs.compare {' '.join(best[:4])}" in done.stdout
+    assert f"nnreel compare {' '.join(best[:4])}" in done.stdout
     assert f"**{best[0]}**" in (out / "README.md").read_text()
 
     with Image.open(out / "contact.png") as contact:  # 3 learning rates by 2 seeds
@@ -291,9 +295,9 @@ def test_three_clones_run_the_shards_and_a_fourth_collects_every_point(
 
 def figures_hold_one_mark_per_point() -> None:
     """The contact sheet has a frame per point in grid order; the lines a loss per point."""
-    plan, _ = sweep.read_plan("grid")
-    refs = {ref.rsplit("/", 1)[1]: ref for ref in sweep.local_refs()}
-    points = [sweep.arrived_point(p, refs[p["name"]]) for p in plan.points]
+    plan, _ = sweep_plan.read_plan("grid")
+    refs = {ref.rsplit("/", 1)[1]: ref for ref in git.local_refs()}
+    points = [collect.arrived_point(p, refs[p["name"]]) for p in plan.points]
     fig = contact_figure(plan.keys, points)
     titles = [ax.get_title().split("\n")[0].split(" ")[0] for ax in fig.axes if ax.images]
     assert titles == [f"grid-{i}" for i in range(6)]
@@ -303,7 +307,7 @@ def figures_hold_one_mark_per_point() -> None:
 
 
 def failures_on_origin(world: Path) -> list[str]:
-    out = run(world, "git", "ls-remote", str(world / "origin.git"), f"{sweep.FAILED}/*").stdout
+    out = run(world, "git", "ls-remote", str(world / "origin.git"), f"{origin.FAILED}/*").stdout
     return sorted(line.rsplit("/", 1)[1] for line in out.splitlines())
 
 
@@ -486,12 +490,12 @@ def test_the_readme_of_a_sweep_shows_every_value_literally_in_commonmark() -> No
         "train.lr='</script><script>alert(2)</script>'",
         "seed='`1` `` ```'",
     ]
-    plan = sweep.make_plan("s", hostile, 1, "0123456789abcdef")
+    plan = sweep_plan.make_plan("s", hostile, 1, "0123456789abcdef")
     points = [
         outcome("s-0", plan.points[0]["overrides"], 2.0),
         Point("s-1", plan.points[0]["overrides"], "failed: <b>`x`</b>\n# heading", {}, b""),
     ]
-    blocks = MarkdownIt("commonmark").parse(sweep.readme(plan, points))  # raw HTML allowed
+    blocks = MarkdownIt("commonmark").parse(collect.readme(plan, points))  # raw HTML allowed
     inline = [t for b in blocks for t in (b.children or [])]
     kinds = {t.type for t in [*blocks, *inline]}
     assert not {"html_inline", "html_block"} & kinds, kinds

@@ -45,24 +45,64 @@ def concat_list(paths: Sequence[Path]) -> str:
 QUIET = ("-nostdin", "-hide_banner", "-loglevel", "error", "-xerror", "-y")
 
 
-def mp4_args(ffmpeg: str, frames: Path, out: Path, fps: int, hold: int) -> list[str]:
-    """Encode frames/frame_*.png, in name order, to an H.264 yuv420p MP4 at `fps`, the last
-    frame held `hold` frames more. ffmpeg reads the PNGs itself, two decoding threads."""
-    filters = [
-        "pad=ceil(iw/2)*2:ceil(ih/2)*2:color=white",  # yuv420p needs even sizes
-        TO_YUV420P,
-        "setparams=colorspace=smpte170m:color_primaries=smpte170m:color_trc=smpte170m:range=tv",
-        f"tpad=stop_mode=clone:stop={hold}",
-    ]
+def frames_input(frames: Path, fps: int) -> list[str]:
+    """frames/frame_*.png, in name order, as one input at `fps`, two decoding threads."""
     pattern = str(frames / "frame_*.png")  # glob(3): `frames` must hold no [*? characters
     return [
-        *(ffmpeg, *QUIET, "-threads", "2", "-framerate", str(fps)),
+        *("-threads", "2", "-framerate", str(fps)),
         *("-f", "image2", "-pattern_type", "glob", "-i", pattern),
-        *("-vf", ",".join(filters), "-an"),
+    ]
+
+
+def film_filters(hold: int) -> str:
+    """The filters every film ends with: even sizes, yuv420p with BT.601 colour tags, the
+    last frame held `hold` frames more."""
+    return ",".join(
+        [
+            "pad=ceil(iw/2)*2:ceil(ih/2)*2:color=white",  # yuv420p needs even sizes
+            TO_YUV420P,
+            "setparams=colorspace=smpte170m:color_primaries=smpte170m:color_trc=smpte170m:range=tv",
+            f"tpad=stop_mode=clone:stop={hold}",
+        ]
+    )
+
+
+def film_output(out: Path) -> list[str]:
+    """The encoder settings and container of every film: H.264 at CRF, one thread, bitexact."""
+    return [
+        "-an",
         *(*X264, "-preset", "veryfast", "-crf", str(CRF)),
         *("-threads", str(THREADS), "-filter_threads", "1"),
         *BITEXACT,
         *("-movflags", "+faststart", "-f", "mp4", str(out)),
+    ]
+
+
+def mp4_args(ffmpeg: str, frames: Path, out: Path, fps: int, hold: int) -> list[str]:
+    """Encode frames/frame_*.png, in name order, to an H.264 yuv420p MP4 at `fps`, the last
+    frame held `hold` frames more. ffmpeg reads the PNGs itself, two decoding threads."""
+    return [
+        *(ffmpeg, *QUIET, *frames_input(frames, fps)),
+        *("-vf", film_filters(hold)),
+        *film_output(out),
+    ]
+
+
+def stacked_mp4_args(
+    ffmpeg: str, frames: Sequence[Path], out: Path, fps: int, hold: int
+) -> list[str]:
+    """Like mp4_args, for the frames of 2 to 4 films played together: side by side (2 or 3)
+    or in a 2x2 grid (4), one filter graph, encoded as every film is."""
+    inputs = "".join(f"[{i}:v]" for i in range(len(frames)))
+    if len(frames) == 4:
+        stack = f"{inputs}xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0"
+    else:
+        stack = f"{inputs}hstack=inputs={len(frames)}"
+    return [
+        *(ffmpeg, *QUIET, *(arg for f in frames for arg in frames_input(f, fps))),
+        *("-filter_complex", f"{stack},{film_filters(hold)}[v]", "-map", "[v]"),
+        *("-filter_complex_threads", "1"),
+        *film_output(out),
     ]
 
 

@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import dvc.api
@@ -37,14 +36,16 @@ from nnreel.pictures.style import DPI
 from nnreel.records.checkpoints import decode_run
 from nnreel.records.files import atomic_path, scratch_dir, write_lines
 from nnreel.records.frames import frame_name, hold_frames
+from nnreel.runs.arguments import at_least
 from nnreel.runs.compare_landscape import write_shared_landscape
-from nnreel.runs.sweep_figures import plain
+from nnreel.runs.sweep.figures import plain
 from nnreel.stages import run_stage
 from nnreel.web import viewer
 
 PANEL = (800, 500)  # pixels of each experiment's frames
 OUTPUTS = ("compare.mp4", "loss.png", "landscape.png", "viewer.html")  # all a comparison writes
 STAGING = ".unfinished"  # a comparison's folder in --out until it is whole
+SUMMARY = __doc__.split("\n")[0]
 
 
 def load(rev: str) -> tuple[Run, Samples]:
@@ -82,26 +83,12 @@ def render_frames(runs: dict[str, tuple[Run, Samples]], steps: list[int], dirs: 
                 bar.update()
 
 
-def stack_filter(n: int, hold: int) -> str:
-    """ffmpeg filter placing n inputs side by side (2 or 3) or in a 2x2 grid (4), then holding
-    the last frame `hold` frames more."""
-    inputs = "".join(f"[{i}:v]" for i in range(n))
-    if n == 4:
-        stack = f"{inputs}xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0"
-    else:
-        stack = f"{inputs}hstack=inputs={n}"
-    return f"{stack},{video.TO_YUV420P},tpad=stop_mode=clone:stop={hold}[v]"
-
-
 def encode(dirs: list[Path], out: Path, fps: int, hold: int) -> None:
-    """The runs' frames side by side as an H.264 MP4 that holds its last frame like the film."""
-    args = [imageio_ffmpeg.get_ffmpeg_exe(), *video.QUIET]
-    for d in dirs:
-        args += ["-framerate", str(fps), "-i", str(d / "frame_%06d.png")]
-    args += ["-filter_complex", stack_filter(len(dirs), hold), "-map", "[v]"]
-    args += [*video.X264, "-threads", "1", *video.BITEXACT]
+    """The runs' frames side by side as an H.264 MP4 that holds its last frame, encoded as the
+    film of one run is."""
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
     with atomic_path(out) as tmp:
-        subprocess.run([*args, "-f", "mp4", str(tmp)], check=True)
+        subprocess.run(video.stacked_mp4_args(ffmpeg, dirs, tmp, fps, hold), check=True)
 
 
 def called(name: str, twins: dict[str, str]) -> str:
@@ -123,17 +110,6 @@ def loss_figure(runs: dict[str, Run], twins: dict[str, str]) -> Figure:
     ax.legend()
     ax.grid(alpha=0.3)
     return fig
-
-
-def at_least(least: int) -> Callable[[str], int]:
-    """An argparse type: an integer >= `least`."""
-
-    def parse(text: str) -> int:
-        if not text.isdigit() or int(text) < least:
-            raise argparse.ArgumentTypeError(f"expected an integer >= {least}, got {text!r}")
-        return int(text)
-
-    return parse
 
 
 def write_viewer(runs: dict[str, tuple[Run, Samples]], out: Path, fps: int) -> None:
@@ -169,17 +145,17 @@ def publish(staged: Path, out: Path) -> list[Path]:
     return written
 
 
-def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m nnreel.runs.compare", description=__doc__.split("\n")[0]
-    )
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("revs", nargs="+", help="2 to 4 experiment names or git revisions")
     parser.add_argument("--out", type=Path, default=Path("compare"))
     parser.add_argument("--frames", type=at_least(2), default=300, help="frames of the video")
     parser.add_argument("--fps", type=at_least(1), default=30)
     parser.add_argument("--hold", type=float, default=1.0, help="seconds the last frame holds")
     parser.add_argument("--html", action="store_true", help="write viewer.html, not the video")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """The comparison `args` ask for; `parser` reports bad usage."""
     if not 2 <= len(args.revs) <= 4:
         parser.error("give 2 to 4 experiments")
     twice = [rev for i, rev in enumerate(args.revs) if rev in args.revs[:i]]
@@ -194,6 +170,12 @@ def main(argv: list[str]) -> None:
             write_film(runs, tmp, args)
         written = publish(tmp, args.out)
     print("wrote " + " and ".join(map(str, written)))
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m nnreel.runs.compare", description=SUMMARY)
+    arguments(parser)
+    run(parser.parse_args(argv), parser)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The last frame of every preset in conf/, side by side: docs/gallery.png.
 
-    python -m nnreel.runs.gallery [--out docs/gallery.png] [--size 800x500] [--frames DIR]
+    nnreel gallery [--out docs/gallery.png] [--size 800x500] [--frames DIR]
 
 Each preset is composed from conf/ with Hydra as `dvc exp run -S …` would, trained in memory
 and its last step rendered. `--frames DIR` also writes each preset's first, middle and last
@@ -31,7 +31,7 @@ from nnreel.records.params import read_config
 
 PRESETS: dict[str, list[str]] = {
     "default": [],
-    "fib_valley (wide, adam)": ["data=fib_valley"],
+    "fib_valley (wide, adam)": ["experiment=fib_valley"],
     "points": ["data=points"],
     "wide": ["model=wide"],
     "deep": ["model=deep"],
@@ -71,18 +71,30 @@ def tile(images: list[np.ndarray], columns: int) -> np.ndarray:
     return sheet
 
 
-def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="python -m nnreel.runs.gallery", description=__doc__)
+def frame_size(text: str) -> tuple[int, int]:
+    """An argparse type: WIDTHxHEIGHT in pixels."""
+    width, _, height = text.partition("x")
+    if not (width.isdigit() and height.isdigit() and int(width) and int(height)):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, e.g. 800x500, got {text!r}")
+    return int(width), int(height)
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("docs/gallery.png"))
-    parser.add_argument("--size", default="800x500", help="frame size, WIDTHxHEIGHT")
+    parser.add_argument(
+        "--size", type=frame_size, default="800x500", help="frame size, WIDTHxHEIGHT"
+    )
     parser.add_argument("--frames", type=Path, help="also write first, middle and last frames")
-    args = parser.parse_args(argv)
-    width, height = (int(v) for v in args.size.split("x"))
+
+
+def run(args: argparse.Namespace) -> None:
+    """The gallery `args` ask for."""
+    width, height = args.size
     finals = []
     for name, overrides in PRESETS.items():
-        run, samples, land = preset_run(overrides)
-        renderer = FrameRenderer(run, samples, width, height, label=name, land=land)
-        last = run.steps[-1].step
+        trained, samples, land = preset_run(overrides)
+        renderer = FrameRenderer(trained, samples, width, height, label=name, land=land)
+        last = trained.steps[-1].step
         for k in (0, last // 2, last) if args.frames else (last,):
             png = renderer.render(k)
             if args.frames:
@@ -94,6 +106,12 @@ def main(argv: list[str]) -> None:
     with atomic_path(args.out) as tmp:
         tmp.write_bytes(encode_png(tile(finals, 3)))
     print(f"wrote {args.out}")
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m nnreel.runs.gallery", description=__doc__)
+    arguments(parser)
+    run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from nnreel.pictures.axes import log_scale
 from nnreel.pictures.style import DPI
+from nnreel.runs.sweep.overrides import number, value_of
 
 DIVERGED = "tab:red"
 MISSING = "0.55"
@@ -48,21 +49,9 @@ def as_text(keys: Sequence[str], points: Sequence[Point]) -> tuple[list[str], li
     return [plain(k) for k in keys], shown
 
 
-def value(pt: Point, key: str) -> str:
-    return next(o.split("=", 1)[1] for o in pt.overrides if o.split("=", 1)[0] == key)
-
-
-def number(text: str) -> float | None:
-    try:
-        x = float(text)
-    except ValueError:
-        return None
-    return x if math.isfinite(x) else None
-
-
 def levels(points: Sequence[Point], key: str) -> list[str]:
     """The values `key` takes, in grid order."""
-    return list(dict.fromkeys(value(pt, key) for pt in points))
+    return list(dict.fromkeys(value_of(pt.overrides, key) for pt in points))
 
 
 def numeric(values: Sequence[str]) -> bool:
@@ -78,7 +67,7 @@ def final(pt: Point) -> float | None:
 
 
 def series_label(pt: Point, keys: Sequence[str]) -> str:
-    return " ".join(f"{k}={value(pt, k)}" for k in keys) or "final loss"
+    return " ".join(f"{k}={value_of(pt.overrides, k)}" for k in keys) or "final loss"
 
 
 def lines_panel(ax: Any, keys: Sequence[str], points: Sequence[Point]) -> None:
@@ -93,7 +82,7 @@ def lines_panel(ax: Any, keys: Sequence[str], points: Sequence[Point]) -> None:
     for name, pts in series.items():
         ys = [final(pt) for pt in pts]
         ax.plot(
-            [pos[value(pt, first)] for pt in pts],
+            [pos[value_of(pt.overrides, first)] for pt in pts],
             [np.nan if y is None else y for y in ys],
             marker="o",
             label=name,
@@ -121,7 +110,7 @@ def edge_marks(ax: Any, first: str, points: Sequence[Point], pos: dict[str, floa
     ):
         if pts:
             ax.plot(
-                [pos[value(pt, first)] for pt in pts],
+                [pos[value_of(pt.overrides, first)] for pt in pts],
                 [y] * len(pts),
                 marker,
                 color=colour,
@@ -136,17 +125,21 @@ def heatmap_panel(fig: Figure, ax: Any, keys: Sequence[str], points: Sequence[Po
     """Final loss over two numeric keys, darker is lower; diverged and missing cells say so."""
     xs, ys = levels(points, keys[0]), levels(points, keys[1])
     grid = np.full((len(ys), len(xs)), np.nan)
+
+    def cell(pt: Point) -> tuple[int, int]:
+        return ys.index(value_of(pt.overrides, keys[1])), xs.index(value_of(pt.overrides, keys[0]))
+
     for pt in points:
         loss = final(pt)
         if loss is not None:
-            grid[ys.index(value(pt, keys[1])), xs.index(value(pt, keys[0]))] = loss
+            grid[cell(pt)] = loss
     losses = [float(x) for x in grid.flat if not math.isnan(x)]
     norm = LogNorm() if losses and log_scale(losses) else Normalize()
     image = ax.imshow(grid, cmap="viridis", norm=norm, aspect="auto", origin="lower")
     ax.set_facecolor("0.9")  # cells without a loss
     fig.colorbar(image, ax=ax, label="final loss (darker is lower)")
     for pt in points:
-        i, j = ys.index(value(pt, keys[1])), xs.index(value(pt, keys[0]))
+        i, j = cell(pt)
         loss = final(pt)
         if pt.status != "ok":
             text, colour = pt.status.split(" ")[0], "black"

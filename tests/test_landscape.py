@@ -26,9 +26,9 @@ from nnreel.pictures.landscape_panel import draw_landscape, loss_ticks, tick_tex
 from nnreel.records.checkpoints import encode_run
 from nnreel.records.faithfulness import faithfulness
 from nnreel.records.files import ArtifactError, read_artifact
-from nnreel.records.landscape_file import read_landscape, write_landscape
+from nnreel.records.landscape_file import from_json, read_landscape, to_json, write_landscape
 from nnreel.records.samples import write_samples
-from nnreel.runs.compare_landscape import write_shared_landscape
+from nnreel.runs.compare_landscape import sharing_problem, write_shared_landscape
 from tests.conftest import Samples, reference_samples
 from tests.repo import trained_run
 
@@ -235,7 +235,7 @@ def test_a_diverged_run_is_clipped_and_its_grid_is_finite(raw: dict[str, Any], m
     for axis, coords in zip(land.axes, t.coords, strict=True):
         assert axis[0] < min(coords) and max(coords) < axis[-1]
     check_grid_is_the_training_loss(land, run, samples)
-    json.dumps(L.to_json(land), allow_nan=False)
+    json.dumps(to_json(land), allow_nan=False)
 
 
 def test_a_grid_far_out_stays_finite() -> None:
@@ -282,7 +282,7 @@ def test_a_shared_plane_of_adam_and_gd_reports_each_runs_share() -> None:
     gd, samples = trained({})  # the default run and conf/train/adam.yaml
     adam, _ = trained({"train": {"optimizer": "adam", "lr": 0.05}})
     runs = {"gd": (gd, samples), "adam": (adam, samples)}
-    assert L.sharing_problem(runs) is None
+    assert sharing_problem(runs) is None
     land = L.shared_landscape(runs, LandscapeConfig(resolution=21))
     D = np.array(land.directions)
     assert np.allclose(D @ D.T, np.eye(2), atol=1e-12)
@@ -309,23 +309,23 @@ def test_a_shared_plane_of_adam_and_gd_reports_each_runs_share() -> None:
 def test_runs_that_cannot_share_a_plane_get_one_line(other: dict[str, Any], what: str) -> None:
     a, samples = trained({"train": {"steps": 5}})
     b, _ = trained({**other, "train": {"steps": 5, **other.get("train", {})}})
-    problem = L.sharing_problem({"a": (a, samples), "b": (b, samples)})
+    problem = sharing_problem({"a": (a, samples), "b": (b, samples)})
     assert problem == f"a and b have different {what}, so no surface is shared"
     xs, ys = samples
-    moved = L.sharing_problem({"a": (a, samples), "c": (a, (xs, [y + 1 for y in ys]))})
+    moved = sharing_problem({"a": (a, samples), "c": (a, (xs, [y + 1 for y in ys]))})
     assert moved == "a and c have different samples, so no surface is shared"
 
 
 def test_json_round_trip_and_damage_is_named() -> None:
     run, samples = trained({"train": {"steps": 10}})
     land = L.run_landscape(run, samples, LandscapeConfig(resolution=7))
-    value = json.loads(json.dumps(L.to_json(land)))
-    assert L.from_json(value) == land
+    value = json.loads(json.dumps(to_json(land)))
+    assert from_json(value) == land
     value["loss"] = value["loss"][:-1]
     with pytest.raises(ValueError, match="does not match its axes"):
-        L.from_json(value)
+        from_json(value)
     with pytest.raises(ValueError, match="not an nnreel landscape"):
-        L.from_json({"format": "x"})
+        from_json({"format": "x"})
 
 
 @pytest.mark.parametrize(
@@ -441,7 +441,7 @@ def test_a_damaged_landscape_file_names_itself_and_the_fix(
     if content is not None:
         path.write_text(content)
     with pytest.raises(ArtifactError) as info:
-        read_artifact(path, "landscape", L.from_json)
+        read_artifact(path, "landscape", from_json)
     assert str(info.value) == f"{path}: {problem} (rebuild it with: dvc repro -f landscape)"
 
 

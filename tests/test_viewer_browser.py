@@ -29,6 +29,7 @@ from nnreel.core.data import make_samples
 from nnreel.core.limits import dense_grid
 from nnreel.core.network import Net, Samples
 from nnreel.core.run import Run
+from nnreel.records.landscape_file import from_json, to_json
 from nnreel.web import viewer
 from tests.conftest import reference_samples
 from tests.repo import ROOT, run, trained_run
@@ -170,8 +171,8 @@ def saved_landscape(
 ) -> landscape.Landscape:
     """The run's landscape as the viewer stage reads it: through its JSON file's form."""
     made = landscape.run_landscape(run, samples, cfg or LandscapeConfig())
-    text = json.dumps(landscape.to_json(made))
-    return landscape.from_json(json.loads(text))
+    text = json.dumps(to_json(made))
+    return from_json(json.loads(text))
 
 
 def write_page(tmp: Path, runs: dict[str, tuple[Run, Samples]], fps: int = 30) -> Path:

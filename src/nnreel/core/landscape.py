@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,9 +32,8 @@ from nnreel.core.fixed_order import (
 from nnreel.core.indices import evenly_spread
 from nnreel.core.network import Net, Samples
 from nnreel.core.run import Run, Step
-from nnreel.errors import ConfigError, quoted
+from nnreel.errors import ConfigError
 
-FORMAT = "nnreel-landscape/1"
 TINY = 1e-12  # a direction carrying less than this share of the variance is noise
 CHUNK = 4_000_000  # floats held per batch of grid points
 PCA_ROWS = 2000  # steps the principal directions are computed from, at most
@@ -342,20 +340,6 @@ def landscape_on_plane(
     )
 
 
-def sharing_problem(runs: dict[str, tuple[Run, Samples]]) -> str | None:
-    """Why these runs cannot share one surface, or None if they can."""
-    (first, (run0, samples0)), *rest = runs.items()
-    for name, (run, samples) in rest:
-        for what, same in (
-            ("architectures", run.config.model.arch == run0.config.model.arch),
-            ("samples", samples == samples0),
-            ("losses", run.config.train.loss == run0.config.train.loss),
-        ):
-            if not same:
-                return f"{first} and {name} have different {what}, so no surface is shared"
-    return None
-
-
 def shared_landscape(runs: dict[str, tuple[Run, Samples]], cfg: LandscapeConfig) -> Landscape:
     """All runs on one PCA plane of their trajectories together, centred on their mean end."""
     paths = [np.array([s.params for s in clipped(run)]) for run, _ in runs.values()]
@@ -401,32 +385,3 @@ def summary(land: Landscape) -> dict[str, float | None]:
     if one_step(land):
         return {"landscape_explained": None, "landscape_max_residual": None}
     return {"landscape_explained": explained(land), "landscape_max_residual": max_residual(land)}
-
-
-def to_json(land: Landscape) -> dict[str, Any]:
-    return {"format": FORMAT, **asdict(land)}
-
-
-def from_json(value: Any) -> Landscape:
-    """A Landscape from its JSON form; ValueError names what is wrong."""
-    if not isinstance(value, dict) or value.get("format") != FORMAT:
-        raise ValueError(f"not an nnreel landscape (expected format {FORMAT})")
-    try:
-        tracks = [Track(**t) for t in value["tracks"]]
-        fields = {k: v for k, v in value.items() if k not in ("format", "tracks")}
-        land = Landscape(**fields, tracks=tracks)
-    except (KeyError, TypeError) as e:
-        raise ValueError(f"malformed landscape ({e})") from None
-    sizes = [len(a) for a in land.axes]
-    rows = sizes[1] if len(sizes) == 2 else 1
-    if len(land.loss) != rows or any(len(r) != sizes[0] for r in land.loss):
-        raise ValueError("the loss grid does not match its axes")
-    if not all(math.isfinite(v) for r in land.loss for v in r):
-        raise ValueError("the loss grid holds a value that is not finite")
-    for t in land.tracks:
-        per_step = [t.loss, t.residual, *t.coords] + ([t.slope] if t.slope else [])
-        if len(t.coords) != len(land.axes) or any(len(v) != len(t.steps) for v in per_step):
-            raise ValueError(
-                f"the path {quoted(t.label)} does not hold one value per step and axis"
-            )
-    return land
